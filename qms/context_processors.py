@@ -1,0 +1,31 @@
+"""The navigation each person sees, built from what their roles allow. Hiding a link is only
+courtesy: every view checks permission on the server again."""
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from processes.selectors import process_can_manage
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = [
+        ("dashboard", _("Dashboard"), ["dashboard"]),
+        ("processes:list", _("Process register"),
+         ["processes:list", "processes:detail", "processes:edit", "processes:describe",
+          "processes:create", "processes:withdraw", "processes:restore",
+          "processes:document_add", "processes:document_edit"]),
+        ("processes:map", _("Process map"), ["processes:map"]),
+    ]
+    if process_can_manage(user):
+        items.append(("processes:import", _("Import register"), ["processes:import"]))
+    return {
+        "nav_items": [
+            {"url": reverse(name), "label": label, "active": current in active}
+            for name, label, active in items
+        ],
+    }

@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from qms import views
+from qms.auth_forms import LoginForm, PasswordChangeForm
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "logowanie/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("wylogowanie/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "haslo/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        name="password_change",
+    ),
+    path(
+        "haslo/zmienione/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("jezyk/", set_language, name="set_language"),
+    path("procesy/", include("processes.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "qms.views.bad_request"
+handler403 = "qms.views.permission_denied"
+handler404 = "qms.views.page_not_found"
+handler500 = "qms.views.server_error"

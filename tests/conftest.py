@@ -1,0 +1,86 @@
+"""Personas shared by the whole suite (STYLE.md): one user per role, plus the relations that
+grant access to objects (process owner, another process owner)."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from qms import roles
+from qms.models import User
+from tests.factories import ProcessFactory, UnitFactory, UserFactory
+
+
+@dataclass
+class Personas:
+    prezydent: User
+    kierownictwo: User
+    pelnomocnik: User
+    koordynator: User
+    wlasciciel: User
+    wlasciciel2: User
+    auditor: User
+    pracownik: User
+
+    def __getitem__(self, name: str) -> User | None:
+        return None if name == "anonim" else getattr(self, name)
+
+
+PERSONA_NAMES = [
+    "prezydent", "kierownictwo", "pelnomocnik", "koordynator",
+    "wlasciciel", "wlasciciel2", "auditor", "pracownik", "anonim",
+]
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    gp = UnitFactory(code="GP", name="Gabinet Prezydenta")
+    wou = UnitFactory(code="WOU", name="Wydział Organizacji Urzędu")
+    wso = UnitFactory(code="WSO", name="Wydział Spraw Obywatelskich")
+    wkm = UnitFactory(code="WKM", name="Wydział Komunikacji")
+    wbk = UnitFactory(code="WBK", name="Wydział Budżetu i Księgowości")
+    bom = UnitFactory(code="BOM", name="Biuro Obsługi Mieszkańców")
+    return Personas(
+        prezydent=UserFactory(username="prezydent", unit=gp,
+                              roles=[roles.PREZYDENT, roles.NAJWYZSZE_KIEROWNICTWO]),
+        kierownictwo=UserFactory(username="kierownictwo", unit=gp,
+                                 roles=[roles.NAJWYZSZE_KIEROWNICTWO]),
+        pelnomocnik=UserFactory(username="pelnomocnik", unit=wou,
+                                roles=[roles.PELNOMOCNIK, roles.NAJWYZSZE_KIEROWNICTWO]),
+        koordynator=UserFactory(username="koordynator", unit=wou, roles=[roles.KOORDYNATOR_WOU]),
+        wlasciciel=UserFactory(username="wlasciciel", first_name="Anna", last_name="Łęcka", unit=wso),
+        wlasciciel2=UserFactory(username="wlasciciel2", unit=wkm),
+        auditor=UserFactory(username="auditor", unit=wbk),
+        pracownik=UserFactory(username="pracownik", unit=bom),
+    )
+
+
+@pytest.fixture
+def own_process(personas: Personas):
+    """A process owned by ``wlasciciel``."""
+    return ProcessFactory(
+        code="PG.3", name="Sprawy obywatelskie i ewidencja ludności",
+        owner_unit=personas.wlasciciel.unit, owner=personas.wlasciciel,
+    )
+
+
+@pytest.fixture
+def other_process(personas: Personas):
+    """A process owned by ``wlasciciel2`` — somebody else's for ``wlasciciel``."""
+    return ProcessFactory(
+        code="PG.2", name="Rejestracja pojazdów", category="PG",
+        owner_unit=personas.wlasciciel2.unit, owner=personas.wlasciciel2,
+    )
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_persona(personas: Personas):
+    """``as_persona("koordynator")`` — a test client signed in as that persona (or anonymous)."""
+    return lambda name: client_for(personas[name])
