@@ -31,7 +31,9 @@ translations:
 
 # Refresh the .po files after changing translatable strings (then translate the new entries).
 messages: $(VENV)/.installed-dev
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemessages -l pl -l en --no-wrap --no-location --ignore=.venv --ignore=staticfiles
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemessages -l pl -l en --no-wrap --no-location --ignore=.venv --ignore=staticfiles --ignore=tests
+	# English is the source language: its catalogue repeats each msgid.
+	msgen --no-wrap -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 
 run: $(VENV)/.installed translations
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py migrate --noinput -v 0

@@ -1,10 +1,15 @@
 from django.contrib import admin
+from django.db import models
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from processes import services
 from processes.models import GoverningDocument, Process
 from qms.admin import VersionedAdminMixin
+from qms.forms import StoredFileInput
+
+# Stored files have no public URL; the widget must not ask for one.
+FILE_WIDGET = {models.FileField: {"widget": StoredFileInput}}
 
 
 class GoverningDocumentInline(admin.TabularInline):
@@ -12,6 +17,7 @@ class GoverningDocumentInline(admin.TabularInline):
     extra = 0
     fields = ["code", "title", "edition", "effective_date", "link", "file", "in_force"]
     can_delete = False
+    formfield_overrides = FILE_WIDGET
 
 
 @admin.register(Process)
@@ -40,3 +46,4 @@ class GoverningDocumentAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["process"]
     search_fields = ["code", "title", "process__code"]
     autocomplete_fields = ["process"]
+    formfield_overrides = FILE_WIDGET

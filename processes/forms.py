@@ -1,8 +1,11 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from processes.models import GoverningDocument, Process
-from qms.forms import StyledForm, StyledModelForm, VersionedFormMixin
+from qms.forms import StoredFileInput, StyledForm, StyledModelForm, VersionedFormMixin
 from qms.models import OrganisationalUnit, User
 
 
@@ -12,8 +15,15 @@ class ProcessForm(VersionedFormMixin, StyledModelForm):
     class Meta:
         model = Process
         fields = [
-            "category", "code", "name", "owner_unit", "owner",
-            "purpose", "inputs", "outputs", "related",
+            "category",
+            "code",
+            "name",
+            "owner_unit",
+            "owner",
+            "purpose",
+            "inputs",
+            "outputs",
+            "related",
         ]
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 3}),
@@ -32,7 +42,7 @@ class ProcessForm(VersionedFormMixin, StyledModelForm):
             self.fields["version"].initial = self.instance.version
         else:
             self.fields["version"].required = False
-        self.fields["related"].queryset = related.order_by("category", "code")
+        self.fields["related"].queryset = related.order_by("sort_key", "code")
 
 
 class ProcessDescriptionForm(VersionedFormMixin, StyledModelForm):
@@ -66,21 +76,36 @@ class GoverningDocumentForm(VersionedFormMixin, StyledModelForm):
     class Meta:
         model = GoverningDocument
         fields = ["code", "title", "edition", "effective_date", "link", "file", "in_force"]
-        widgets = {"effective_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "effective_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "file": StoredFileInput,
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            self.fields["file"].widget.download_url = reverse(
+                "processes:document_download", kwargs={"pk": self.instance.pk}
+            )
         else:
             self.fields["version"].required = False
         self.fields["file"].help_text = _(
-            "PDF, DOCX, ODT, XLSX, ODS, PNG, JPG, TXT or CSV; at most 10 MB."
-        )
+            "PDF, DOCX, ODT, XLSX, ODS, PNG, JPG, TXT or CSV; at most %(limit)s."
+        ) % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file is False and not self.instance.file:
+            return None  # "clear" sent with nothing stored: there is nothing to clear
+        return file
 
     def clean(self):
         data = super().clean()
-        if not data.get("link") and not data.get("file") and not self.instance.file:
+        if {"link", "file"} & set(self.errors):
+            return data  # the field's own error says what to fix
+        # ``file`` is the stored file when none was chosen, and False when it is being cleared.
+        if not data.get("link") and not data.get("file"):
             raise forms.ValidationError(_("Give a link to the document or attach its file."))
         return data
 
@@ -88,7 +113,9 @@ class GoverningDocumentForm(VersionedFormMixin, StyledModelForm):
 class RegisterImportForm(StyledForm):
     file = forms.FileField(
         label=_("Register file"),
-        help_text=_("CSV (UTF-8, comma or semicolon separated) or XLSX, with the export's columns."),
+        help_text=_(
+            "CSV (UTF-8, comma or semicolon separated) or XLSX, with the export's columns."
+        ),
     )
     dry_run = forms.BooleanField(
         label=_("Only check the file, import nothing"), required=False, initial=False

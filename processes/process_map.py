@@ -78,7 +78,9 @@ def build_map(processes: list[Process]) -> dict:
             )
             boxes[process.pk] = box
             band_boxes.append(box)
-        bands.append(Band(category=category, label=str(label), y=y, height=height, boxes=band_boxes))
+        bands.append(
+            Band(category=category, label=str(label), y=y, height=height, boxes=band_boxes)
+        )
         y += height + 16
     links = []
     seen: set[tuple[int, int]] = set()
@@ -89,5 +91,7 @@ def build_map(processes: list[Process]) -> dict:
                 continue
             seen.add(key)
             a, b = boxes[key[0]], boxes[key[1]]
-            links.append({"x1": a.cx, "y1": a.cy, "x2": b.cx, "y2": b.cy, "a": a.process, "b": b.process})
+            links.append(
+                {"x1": a.cx, "y1": a.cy, "x2": b.cx, "y2": b.cy, "a": a.process, "b": b.process}
+            )
     return {"bands": bands, "links": links, "width": WIDTH, "height": max(y - 16, 100)}

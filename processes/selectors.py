@@ -25,11 +25,7 @@ def process_can_edit_description(user: User, process: Process) -> bool:
     """May edit the descriptive fields (purpose, inputs, outputs, documents) of ``process``."""
     if process_can_manage(user):
         return True
-    return (
-        user.is_authenticated
-        and process.is_active
-        and user.has_perm(DESCRIPTION_PERM, process)
-    )
+    return user.is_authenticated and process.is_active and user.has_perm(DESCRIPTION_PERM, process)
 
 
 def process_list(*, user: User) -> QuerySet[Process]:
@@ -45,7 +41,7 @@ def process_get(*, user: User, pk: int) -> Process:
         raise PermissionDenied
     documents = GoverningDocument.objects.order_by("-in_force", "code", "-effective_date")
     queryset = Process.objects.select_related("owner_unit", "owner").prefetch_related(
-        Prefetch("related", queryset=Process.objects.order_by("category", "code")),
+        Prefetch("related", queryset=Process.objects.order_by("sort_key", "code")),
         Prefetch("documents", queryset=documents),
     )
     return get_object_or_404(queryset, pk=pk)
@@ -85,7 +81,7 @@ def processes_owned_by(*, user: User) -> QuerySet[Process]:
     return (
         Process.objects.filter(owner=user, status=Process.Status.ACTIVE)
         .select_related("owner_unit")
-        .order_by("category", "code")
+        .order_by("sort_key", "code")
     )
 
 

@@ -55,9 +55,7 @@ def _check_related(process: Process, related: Iterable[Process]) -> list[Process
 
 
 @transaction.atomic
-def process_create(
-    *, by: User, related: Iterable[Process] = (), **fields: Any
-) -> Process:
+def process_create(*, by: User, related: Iterable[Process] = (), **fields: Any) -> Process:
     """Add a process to the register (register keepers only)."""
     _require(process_can_manage(by))
     process = Process(**{k: v for k, v in fields.items() if k in REGISTER_FIELDS})
@@ -125,8 +123,11 @@ def process_withdraw(*, process: Process, by: User, expected_version: int, reaso
     process.status = Process.Status.WITHDRAWN
     process.withdrawal_reason = reason.strip()
     save_versioned(
-        process, expected_version=expected_version, by=by,
-        update_fields=["status", "withdrawal_reason"], change_reason=reason.strip(),
+        process,
+        expected_version=expected_version,
+        by=by,
+        update_fields=["status", "withdrawal_reason"],
+        change_reason=reason.strip(),
     )
     if process.owner is not None:
         remove_perm(DESCRIPTION_PERM, process.owner, process)
@@ -142,7 +143,9 @@ def process_restore(*, process: Process, by: User, expected_version: int) -> Pro
     process.status = Process.Status.ACTIVE
     process.withdrawal_reason = ""
     save_versioned(
-        process, expected_version=expected_version, by=by,
+        process,
+        expected_version=expected_version,
+        by=by,
         update_fields=["status", "withdrawal_reason"],
     )
     sync_owner_permission(process, None)
@@ -193,7 +196,9 @@ def process_register_import(*, rows: list[ImportRow], by: User) -> tuple[int, in
     """
     _require(process_can_manage(by))
     created = updated = 0
-    existing = {p.code: p for p in Process.objects.filter(code__in=[r.fields["code"] for r in rows])}
+    existing = {
+        p.code: p for p in Process.objects.filter(code__in=[r.fields["code"] for r in rows])
+    }
     by_code: dict[str, Process] = {}
     for row in rows:
         process = existing.get(row.fields["code"])
@@ -209,7 +214,10 @@ def process_register_import(*, rows: list[ImportRow], by: User) -> tuple[int, in
                 updated += 1
         by_code[process.code] = process
     # Relations last: a row may name a process added by a later row.
-    known = {p.code: p for p in Process.objects.filter(code__in={c for r in rows for c in r.related_codes})}
+    known = {
+        p.code: p
+        for p in Process.objects.filter(code__in={c for r in rows for c in r.related_codes})
+    }
     known.update(by_code)
     for row in rows:
         process = by_code[row.fields["code"]]

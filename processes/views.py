@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,30 +25,26 @@ from processes.forms import (
 )
 from processes.models import Process
 from processes.process_map import build_map
-from qms.services import ConcurrentEditError
+from qms.forms import apply_service_error
 from qms.uploads import attachment_response
 
 
-def _apply_service_error(form, error: ValidationError, context: dict) -> None:
-    """Show a refused save on the form; a concurrent edit also shows what the other person changed."""
-    if isinstance(error, ConcurrentEditError):
-        context["conflict"] = error
-        form.add_error(None, error.messages[0])
-        return
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+def _filtered(request: HttpRequest) -> tuple[ProcessFilter, QuerySet[Process]]:
+    """The register as the person may read it, narrowed by the filters in the query string.
+    A filter value that is not valid matches nothing (the form shows why) rather than being
+    ignored, so a list or an export never silently shows more than was asked for."""
+    queryset = selectors.process_list(user=request.user)
+    filterset = ProcessFilter(request.GET or None, queryset=queryset)
+    if not filterset.is_bound:
+        return filterset, queryset
+    return filterset, filterset.qs if filterset.is_valid() else queryset.none()
 
 
 @login_required
 @require_GET
 def process_list(request: HttpRequest) -> HttpResponse:
-    queryset = selectors.process_list(user=request.user)
-    filterset = ProcessFilter(request.GET or None, queryset=queryset)
-    processes = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    page = Paginator(processes.order_by("category", "code"), 25).get_page(request.GET.get("page"))
+    filterset, processes = _filtered(request)
+    page = Paginator(processes.order_by("sort_key", "code"), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -93,7 +89,7 @@ def process_create(request: HttpRequest) -> HttpResponse:
                 by=request.user, related=form.cleaned_data["related"], **data
             )
         except ValidationError as error:
-            _apply_service_error(form, error, context)
+            apply_service_error(form, error, context)
         else:
             messages.success(request, _("The process %(code)s was added.") % {"code": process.code})
             return redirect("processes:detail", pk=process.pk)
@@ -110,11 +106,14 @@ def process_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "related")}
         try:
             services.process_update(
-                process=process, by=request.user, expected_version=form.cleaned_data["version"],
-                related=form.cleaned_data["related"], **data,
+                process=process,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                related=form.cleaned_data["related"],
+                **data,
             )
         except ValidationError as error:
-            _apply_service_error(form, error, context)
+            apply_service_error(form, error, context)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("processes:detail", pk=process.pk)
@@ -131,11 +130,13 @@ def process_describe(request: HttpRequest, pk: int) -> HttpResponse:
         data = {k: form.cleaned_data[k] for k in ("purpose", "inputs", "outputs")}
         try:
             services.process_update_description(
-                process=process, by=request.user,
-                expected_version=form.cleaned_data["version"], **data,
+                process=process,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                **data,
             )
         except ValidationError as error:
-            _apply_service_error(form, error, context)
+            apply_service_error(form, error, context)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("processes:detail", pk=process.pk)
@@ -151,11 +152,13 @@ def process_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.process_withdraw(
-                process=process, by=request.user,
-                expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"],
+                process=process,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_service_error(form, error, context)
+            apply_service_error(form, error, context)
         else:
             messages.success(request, _("The process was withdrawn. It stays in the register."))
             return redirect("processes:detail", pk=process.pk)
@@ -174,7 +177,7 @@ def process_restore(request: HttpRequest, pk: int) -> HttpResponse:
                 process=process, by=request.user, expected_version=form.cleaned_data["version"]
             )
         except ValidationError as error:
-            _apply_service_error(form, error, context)
+            apply_service_error(form, error, context)
         else:
             messages.success(request, _("The process is active again."))
             return redirect("processes:detail", pk=process.pk)
@@ -192,7 +195,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.document_add(process=process, by=request.user, **data)
         except ValidationError as error:
-            _apply_service_error(form, error, context)
+            apply_service_error(form, error, context)
         else:
             messages.success(request, _("The document was added."))
             return redirect("processes:detail", pk=process.pk)
@@ -213,11 +216,13 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data["file"] = ""
         try:
             services.document_update(
-                document=document, by=request.user,
-                expected_version=form.cleaned_data["version"], **data,
+                document=document,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                **data,
             )
         except ValidationError as error:
-            _apply_service_error(form, error, context)
+            apply_service_error(form, error, context)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("processes:detail", pk=document.process_id)
@@ -242,18 +247,18 @@ def process_map(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch("related", queryset=Process.objects.filter(status=Process.Status.ACTIVE))
         )
-        .order_by("category", "code")
+        .order_by("sort_key", "code")
     )
-    return render(request, "processes/process_map.html", {"map": build_map(processes), "processes": processes})
+    return render(
+        request, "processes/process_map.html", {"map": build_map(processes), "processes": processes}
+    )
 
 
 @login_required
 @require_GET
 def process_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    queryset = selectors.process_list(user=request.user)
-    filterset = ProcessFilter(request.GET or None, queryset=queryset)
-    processes = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    processes = processes.prefetch_related("related").order_by("category", "code")
+    _filterset, processes = _filtered(request)
+    processes = processes.prefetch_related("related").order_by("sort_key", "code")
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
         response = HttpResponse(
@@ -306,7 +311,7 @@ def process_import(request: HttpRequest) -> HttpResponse:
             try:
                 created, updated = services.process_register_import(rows=rows, by=request.user)
             except ValidationError as error:
-                form.add_error(None, error)
+                apply_service_error(form, error, context)
             else:
                 messages.success(
                     request,

@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,10 +12,12 @@ class VersionedAdminMixin:
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
-            obj.version = F("version") + 1
+            # Locked read: the admin view runs in a transaction, so no save slips in between.
+            current = (
+                type(obj)._default_manager.select_for_update().values_list("version", flat=True)
+            )
+            obj.version = current.get(pk=obj.pk) + 1
         super().save_model(request, obj, form, change)  # type: ignore[misc]
-        if change:
-            obj.refresh_from_db(fields=["version"])
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

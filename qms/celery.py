@@ -5,7 +5,9 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qms.settings.dev")
+# Production by default, like qms.wsgi: this module is imported with the package, so a
+# development default here would silently win over it. manage.py chooses dev itself.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qms.settings.prod")
 
 app = Celery("qms")
 app.config_from_object("django.conf:settings", namespace="CELERY")

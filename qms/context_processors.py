@@ -15,10 +15,21 @@ def navigation(request: HttpRequest) -> dict:
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = [
         ("dashboard", _("Dashboard"), ["dashboard"]),
-        ("processes:list", _("Process register"),
-         ["processes:list", "processes:detail", "processes:edit", "processes:describe",
-          "processes:create", "processes:withdraw", "processes:restore",
-          "processes:document_add", "processes:document_edit"]),
+        (
+            "processes:list",
+            _("Process register"),
+            [
+                "processes:list",
+                "processes:detail",
+                "processes:edit",
+                "processes:describe",
+                "processes:create",
+                "processes:withdraw",
+                "processes:restore",
+                "processes:document_add",
+                "processes:document_edit",
+            ],
+        ),
         ("processes:map", _("Process map"), ["processes:map"]),
     ]
     if process_can_manage(user):

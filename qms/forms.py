@@ -1,8 +1,15 @@
 """Form rendering shared by every app: Bootstrap classes, labels on every input, and errors
 announced and tied to their field (WCAG 3.3.1)."""
 
+from dataclasses import dataclass
+from pathlib import PurePath
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.forms.renderers import TemplatesSetting
+
+from qms.services import ConcurrentEditError
 
 
 class FormRenderer(TemplatesSetting):
@@ -54,3 +61,46 @@ class VersionedFormMixin(forms.Form):
     """Carries the version the person started from, for ``qms.services.save_versioned``."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+@dataclass
+class _StoredFileLink:
+    """What the file widget shows for a stored file: its name, linked to the download view."""
+
+    name: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StoredFileInput(forms.ClearableFileInput):
+    """Stored files have no public URL (MEDIA_URL is unset, ``FieldFile.url`` raises): the
+    current file links to the permission-checked download view instead."""
+
+    download_url = ""
+
+    def is_initial(self, value) -> bool:
+        return isinstance(value, FieldFile) and bool(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.is_initial(value):
+            context["widget"]["value"] = _StoredFileLink(
+                PurePath(value.name).name, self.download_url
+            )
+        return context
+
+
+def apply_service_error(form: forms.BaseForm, error: ValidationError, context: dict) -> None:
+    """Show an error a service raised on the form that was submitted. A concurrent edit also
+    puts the other person's changes into ``context["conflict"]`` (``includes/conflict.html``)."""
+    if isinstance(error, ConcurrentEditError):
+        context["conflict"] = error
+        form.add_error(None, error.messages[0])
+        return
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

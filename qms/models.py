@@ -10,6 +10,14 @@ from simple_history.models import HistoricalRecords
 from qms import roles
 
 
+class HttpsURLField(models.URLField):
+    """A URL field whose forms assume https for an address typed without a scheme
+    (Django 6's default, chosen now so links do not change meaning on upgrade)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 class VersionedModel(models.Model):
     """A record edited by people through forms.
 
@@ -32,12 +40,20 @@ class OrganisationalUnit(VersionedModel):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     director = models.ForeignKey(
-        "qms.User", verbose_name=_("director"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="directed_units",
+        "qms.User",
+        verbose_name=_("director"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="directed_units",
     )
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
@@ -55,12 +71,18 @@ class User(AbstractUser):
     """An employee of the city hall. Roles are groups (``qms.roles``)."""
 
     unit = models.ForeignKey(
-        OrganisationalUnit, verbose_name=_("organisational unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="members",
+        OrganisationalUnit,
+        verbose_name=_("organisational unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     position = models.CharField(_("position"), max_length=200, blank=True)
     language = models.CharField(
-        _("preferred language"), max_length=8, default="pl",
+        _("preferred language"),
+        max_length=8,
+        default="pl",
         choices=[("pl", "polski"), ("en", "English")],
     )
     # Passwords and login times are not QMS records; keeping them in history would only

@@ -9,9 +9,11 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files import File
-from django.http import FileResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -38,11 +40,15 @@ def _extension(name: str) -> str:
 def validate_upload(file: File) -> None:
     """Refuse files that are too large, of a type not on the list, or whose content does not
     match their extension (a renamed executable stays out)."""
+    if isinstance(file, FieldFile) and file._committed:
+        # Already stored, so checked when it was uploaded. Re-reading it on every save of the
+        # record would fail the record when the limit is lowered or the file goes missing.
+        return
     limit = settings.UPLOAD_MAX_BYTES
     if file.size is not None and file.size > limit:
         raise ValidationError(
-            _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
-            % {"size": round(file.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
             code="file_too_large",
         )
     ext = _extension(file.name or "")
@@ -66,11 +72,15 @@ def validate_upload(file: File) -> None:
 def safe_filename(name: str) -> str:
     """A file name with no path, no control characters and a bounded length."""
     base = PurePath(name.replace("\\", "/")).name
-    cleaned = get_valid_filename(base.replace("\x00", "")) if base.strip(". ") else ""
+    try:
+        cleaned = get_valid_filename(base)  # keeps letters, digits, "-", "_" and "."
+    except SuspiciousFileOperation:  # nothing usable is left ("", ".", "..")
+        cleaned = ""
     stem, dot, ext = cleaned.rpartition(".")
     if not dot:
         stem, ext = cleaned, ""
-    stem = stem[:100] or "plik"
+    # No leading dot: no hidden files, no "..".
+    stem = stem.lstrip(".")[:100] or "plik"
     return f"{stem}.{ext[:10]}" if ext else stem
 
 
@@ -83,8 +93,15 @@ def attachment_response(file_field) -> FileResponse:
     """Serve a stored file as a download, never inline, so a browser never renders it."""
     name = PurePath(file_field.name).name
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    try:
+        handle = file_field.open("rb")
+    except FileNotFoundError as exc:  # the record outlived its file (restored backup, cleanup)
+        raise Http404 from exc
     response = FileResponse(
-        file_field.open("rb"), as_attachment=True, filename=name, content_type=content_type,
+        handle,
+        as_attachment=True,
+        filename=name,
+        content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

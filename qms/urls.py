@@ -11,7 +11,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(
         "logowanie/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("wylogowanie/", auth_views.LogoutView.as_view(), name="logout"),

@@ -59,8 +59,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database_ok(), "redis": _redis_ok()}
     healthy = all(checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable",
-         "checks": {k: "ok" if v else "fail" for k, v in checks.items()}},
+        {
+            "status": "ok" if healthy else "unavailable",
+            "checks": {k: "ok" if v else "fail" for k, v in checks.items()},
+        },
         status=200 if healthy else 503,
     )
 

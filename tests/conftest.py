@@ -27,8 +27,15 @@ class Personas:
 
 
 PERSONA_NAMES = [
-    "prezydent", "kierownictwo", "pelnomocnik", "koordynator",
-    "wlasciciel", "wlasciciel2", "auditor", "pracownik", "anonim",
+    "prezydent",
+    "kierownictwo",
+    "pelnomocnik",
+    "koordynator",
+    "wlasciciel",
+    "wlasciciel2",
+    "auditor",
+    "pracownik",
+    "anonim",
 ]
 
 
@@ -41,14 +48,21 @@ def personas(db) -> Personas:
     wbk = UnitFactory(code="WBK", name="Wydział Budżetu i Księgowości")
     bom = UnitFactory(code="BOM", name="Biuro Obsługi Mieszkańców")
     return Personas(
-        prezydent=UserFactory(username="prezydent", unit=gp,
-                              roles=[roles.PREZYDENT, roles.NAJWYZSZE_KIEROWNICTWO]),
-        kierownictwo=UserFactory(username="kierownictwo", unit=gp,
-                                 roles=[roles.NAJWYZSZE_KIEROWNICTWO]),
-        pelnomocnik=UserFactory(username="pelnomocnik", unit=wou,
-                                roles=[roles.PELNOMOCNIK, roles.NAJWYZSZE_KIEROWNICTWO]),
+        prezydent=UserFactory(
+            username="prezydent", unit=gp, roles=[roles.PREZYDENT, roles.NAJWYZSZE_KIEROWNICTWO]
+        ),
+        kierownictwo=UserFactory(
+            username="kierownictwo", unit=gp, roles=[roles.NAJWYZSZE_KIEROWNICTWO]
+        ),
+        pelnomocnik=UserFactory(
+            username="pelnomocnik",
+            unit=wou,
+            roles=[roles.PELNOMOCNIK, roles.NAJWYZSZE_KIEROWNICTWO],
+        ),
         koordynator=UserFactory(username="koordynator", unit=wou, roles=[roles.KOORDYNATOR_WOU]),
-        wlasciciel=UserFactory(username="wlasciciel", first_name="Anna", last_name="Łęcka", unit=wso),
+        wlasciciel=UserFactory(
+            username="wlasciciel", first_name="Anna", last_name="Łęcka", unit=wso
+        ),
         wlasciciel2=UserFactory(username="wlasciciel2", unit=wkm),
         auditor=UserFactory(username="auditor", unit=wbk),
         pracownik=UserFactory(username="pracownik", unit=bom),
@@ -59,8 +73,10 @@ def personas(db) -> Personas:
 def own_process(personas: Personas):
     """A process owned by ``wlasciciel``."""
     return ProcessFactory(
-        code="PG.3", name="Sprawy obywatelskie i ewidencja ludności",
-        owner_unit=personas.wlasciciel.unit, owner=personas.wlasciciel,
+        code="PG.3",
+        name="Sprawy obywatelskie i ewidencja ludności",
+        owner_unit=personas.wlasciciel.unit,
+        owner=personas.wlasciciel,
     )
 
 
@@ -68,8 +84,11 @@ def own_process(personas: Personas):
 def other_process(personas: Personas):
     """A process owned by ``wlasciciel2`` — somebody else's for ``wlasciciel``."""
     return ProcessFactory(
-        code="PG.2", name="Rejestracja pojazdów", category="PG",
-        owner_unit=personas.wlasciciel2.unit, owner=personas.wlasciciel2,
+        code="PG.2",
+        name="Rejestracja pojazdów",
+        category="PG",
+        owner_unit=personas.wlasciciel2.unit,
+        owner=personas.wlasciciel2,
     )
 
 

@@ -47,6 +47,7 @@ class ProcessFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"PG.{n + 100}")
     name = factory.Sequence(lambda n: f"Proces główny nr {n} — obsługa źródeł")
     purpose = "Zapewnienie terminowej obsługi spraw."
+    sort_key = factory.LazyAttribute(lambda o: Process.sort_key_for(o.category, o.code))
     owner_unit = factory.SubFactory(UnitFactory)
     owner = factory.SubFactory(UserFactory, unit=factory.SelfAttribute("..owner_unit"))
 

@@ -1,0 +1,69 @@
+"""A page's SQL query count must not grow with the number of rows (DEVELOPERS.md, rule 6)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from processes import services
+from tests.conftest import client_for
+from tests.factories import DocumentFactory, ProcessFactory
+
+
+def _populate(personas, count: int) -> list:
+    processes = ProcessFactory.create_batch(
+        count, owner_unit=personas.wlasciciel.unit, owner=personas.wlasciciel
+    )
+    # Relations and documents, so prefetching is exercised too.
+    for a, b in zip(processes, processes[1:], strict=False):
+        a.related.add(b)
+    for process in processes:
+        DocumentFactory(process=process)
+    return processes
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url_name", ["processes:list", "processes:map", "dashboard"])
+def test_page_query_count_does_not_grow_with_processes(personas, url_name):
+    client = client_for(personas.wlasciciel)
+    _populate(personas, 5)
+    small = _queries(client, reverse(url_name))
+    _populate(personas, 45)
+    large = _queries(client, reverse(url_name))
+    assert small == large
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_query_count_does_not_grow(personas, fmt):
+    client = client_for(personas.pracownik)
+    _populate(personas, 5)
+    small = _queries(client, reverse("processes:export", args=[fmt]))
+    _populate(personas, 45)
+    large = _queries(client, reverse("processes:export", args=[fmt]))
+    assert small == large
+
+
+def test_detail_query_count_does_not_grow_with_relations_documents_or_history(personas):
+    client = client_for(personas.wlasciciel)
+    processes = _populate(personas, 5)
+    target = processes[2]
+    small = _queries(client, reverse("processes:detail", args=[target.pk]))
+    others = _populate(personas, 45)
+    target.related.add(*others)
+    DocumentFactory.create_batch(20, process=target)
+    for i in range(20):
+        target.refresh_from_db()
+        services.process_update_description(
+            process=target,
+            by=personas.wlasciciel,
+            expected_version=target.version,
+            purpose=f"Zmiana {i}",
+        )
+    large = _queries(client, reverse("processes:detail", args=[target.pk]))
+    assert small == large

@@ -1,0 +1,37 @@
+"""/healthz tells a load balancer whether the database and Redis answer, and nothing more."""
+
+import socket
+
+import pytest
+from django.urls import reverse
+
+
+def _closed_port() -> int:
+    # A port that was just free on this machine: nothing listens there.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.django_db
+def test_healthy_when_database_and_redis_answer(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+
+
+@pytest.mark.django_db
+def test_unavailable_when_redis_does_not_answer(client, settings):
+    settings.REDIS_URL = f"redis://127.0.0.1:{_closed_port()}/0"
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    body = response.json()
+    assert body == {"status": "unavailable", "checks": {"database": "ok", "redis": "fail"}}
+    # No host names, ports or exception text leak to the caller.
+    assert "127.0.0.1" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_health_check_needs_no_login_and_is_not_cached(client):
+    response = client.get(reverse("healthz"))
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
