@@ -71,3 +71,13 @@ def test_pages_render_in_polish_and_english_with_diacritics(personas, own_proces
     assert "Rejestr procesów" not in english
     # Data stays as entered, diacritics intact, whatever the interface language.
     assert "Sprawy obywatelskie i ewidencja ludności" in english
+
+
+def test_polish_even_for_an_english_browser_until_the_person_switches(personas):
+    client = client_for(personas.pracownik)
+    page = client.get(reverse("processes:list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="pl">' in page.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("processes:list"), HTTP_ACCEPT_LANGUAGE="pl")
+    assert '<html lang="en">' in page.content.decode()
+    assert page["Content-Language"] == "en"

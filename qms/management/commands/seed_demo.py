@@ -83,6 +83,24 @@ PEOPLE = [
     ("pracownik", "Michał", "Dąbrowski", "BOM", "Inspektor", [], None),
 ]
 
+# For the units whose director is not one of the demo personas above.
+DIRECTOR_NAMES = [
+    ("Barbara", "Kowalska"),
+    ("Piotr", "Nowicki"),
+    ("Ewa", "Zielińska"),
+    ("Marek", "Wiśniewski"),
+    ("Katarzyna", "Lewandowska"),
+    ("Grzegorz", "Kamiński"),
+    ("Agnieszka", "Szymańska"),
+    ("Andrzej", "Woźniak"),
+    ("Magdalena", "Kozłowska"),
+    ("Jacek", "Mazur"),
+    ("Dorota", "Krawczyk"),
+    ("Rafał", "Pietrzak"),
+    ("Irena", "Jabłońska"),
+    ("Łukasz", "Górski"),
+]
+
 # category, code, name, unit, purpose, inputs, outputs
 PROCESSES = [
     (
@@ -396,15 +414,12 @@ class Command(BaseCommand):
             if directs and units[directs].director_id is None:
                 self._set_director(units[directs], people[username])
         # Every unit without a named demo director gets one, so every process has an owner.
+        spare_names = iter(DIRECTOR_NAMES)
         for code, unit in units.items():
             if unit.director_id is None:
+                first, last = next(spare_names)
                 director, new = self._person(
-                    f"dyrektor.{code.lower()}",
-                    "Dyrektor",
-                    unit.name.split(" ", 1)[-1][:30],
-                    unit,
-                    f"Dyrektor — {unit.name}",
-                    [],
+                    f"dyrektor.{code.lower()}", first, last, unit, f"Dyrektor — {unit.name}", []
                 )
                 created += new
                 self._set_director(unit, director)
