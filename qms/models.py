@@ -85,9 +85,14 @@ class User(AbstractUser):
         default="pl",
         choices=[("pl", "polski"), ("en", "English")],
     )
-    # Passwords and login times are not QMS records; keeping them in history would only
-    # multiply copies of a hash.
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Secret for the personal calendar feed (ICS), which calendar programs fetch without a
+    # session. Reset by the person; never shown to anyone else.
+    calendar_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    # Passwords, login times and the feed secret are not QMS records; keeping them in history
+    # would only multiply copies of secrets.
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "calendar_token"])
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("jezyk/", set_language, name="set_language"),
     path("procesy/", include("processes.urls")),
+    path("audity/", include("audits.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -20,6 +20,7 @@ class Personas:
     wlasciciel: User
     wlasciciel2: User
     auditor: User
+    auditor2: User
     pracownik: User
 
     def __getitem__(self, name: str) -> User | None:
@@ -65,6 +66,8 @@ def personas(db) -> Personas:
         ),
         wlasciciel2=UserFactory(username="wlasciciel2", unit=wkm),
         auditor=UserFactory(username="auditor", unit=wbk),
+        # An auditor who is not on the audits that ``auditor`` works on.
+        auditor2=UserFactory(username="auditor2", unit=bom),
         pracownik=UserFactory(username="pracownik", unit=bom),
     )
 
@@ -90,6 +93,44 @@ def other_process(personas: Personas):
         owner_unit=personas.wlasciciel2.unit,
         owner=personas.wlasciciel2,
     )
+
+
+AUDIT_YEAR = 2027
+
+
+@pytest.fixture
+def audit_setup(personas: Personas, own_process, other_process):
+    """An appointed auditor list for 2027 (auditor, auditor2), an approved plan with an entry
+    for ``own_process`` led by ``auditor``, and the audit created from it (planned)."""
+    from audits.models import AuditPlan
+    from tests.factories import AuditFactory, PlannedAuditFactory, appoint_auditors
+
+    appoint_auditors(AUDIT_YEAR, personas.auditor, personas.auditor2)
+    plan = AuditPlan.objects.create(
+        year=AUDIT_YEAR,
+        status=AuditPlan.Status.APPROVED,
+        approved_by=personas.prezydent,
+        ordinance_number="12/2026",
+        prepared_by=personas.koordynator,
+    )
+    entry = PlannedAuditFactory(plan=plan, processes=[own_process], lead_auditor=personas.auditor)
+    audit = AuditFactory(
+        planned_entry=entry,
+        processes=[own_process],
+        lead_auditor=personas.auditor,
+        number="A/2027/01",
+    )
+    other_entry = PlannedAuditFactory(
+        plan=plan, processes=[other_process], lead_auditor=personas.auditor2, planned_month=5
+    )
+    other_audit = AuditFactory(
+        planned_entry=other_entry,
+        processes=[other_process],
+        lead_auditor=personas.auditor2,
+        number="A/2027/02",
+        planned_month=5,
+    )
+    return {"plan": plan, "entry": entry, "audit": audit, "other_audit": other_audit}
 
 
 def client_for(user: User | None) -> Client:

@@ -1,9 +1,12 @@
 """Factories for the whole suite. Records that carry permissions are created the way the
 services create them, so tests see the same object permissions as production."""
 
+import datetime
+
 import factory
 from django.contrib.auth.models import Group
 
+from audits.models import AuditorCandidate, AuditorList
 from processes.models import GoverningDocument, Process
 from processes.services import sync_owner_permission
 from qms.models import OrganisationalUnit, User
@@ -67,3 +70,77 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     title = "Procedura obsługi"
     edition = "wydanie pierwsze"
     link = "https://example.org/procedura.pdf"
+
+
+def appoint_auditors(year: int, *people: User) -> AuditorList:
+    """An appointed auditor list for ``year`` holding ``people`` (as the Prezydent leaves it)."""
+    auditor_list, _created = AuditorList.objects.get_or_create(
+        year=year,
+        defaults={
+            "status": AuditorList.Status.APPOINTED,
+            "ordinance_number": f"{year - 1}/0412/ZP",
+            "ordinance_date": datetime.date(year - 1, 12, 15),
+        },
+    )
+    for person in people:
+        AuditorCandidate.objects.get_or_create(
+            auditor_list=auditor_list,
+            person=person,
+            defaults={
+                "qualification": "Szkolenie auditora wewnętrznego ISO 9001:2015",
+                "certificate_date": datetime.date(year - 2, 5, 20),
+            },
+        )
+    return auditor_list
+
+
+class AuditPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "audits.AuditPlan"
+
+    year = 2027
+    revision = 1
+
+
+class PlannedAuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "audits.PlannedAudit"
+        skip_postgeneration_save = True
+
+    plan = factory.SubFactory(AuditPlanFactory)
+    scope = "Obsługa wniosków w procesie"
+    criteria = "PN-EN ISO 9001:2015 pkt 8.2, 8.5; procedura PG.3.1"
+    planned_month = 3
+
+    @factory.post_generation
+    def processes(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted:
+            self.processes.set(extracted)
+            self.units.set({p.owner_unit for p in extracted})
+
+
+class AuditFactory(factory.django.DjangoModelFactory):
+    """An audit as ``audits_create_from_plan`` makes it, from an entry of a plan."""
+
+    class Meta:
+        model = "audits.Audit"
+        skip_postgeneration_save = True
+
+    year = 2027
+    number = factory.Sequence(lambda n: f"A/2027/{n + 1:02d}")
+    planned_entry = factory.SubFactory(PlannedAuditFactory)
+    entry_key = factory.SelfAttribute("planned_entry.entry_key")
+    scope = "Obsługa wniosków w procesie"
+    criteria = "PN-EN ISO 9001:2015 pkt 8.2, 8.5"
+    planned_month = 3
+
+    @factory.post_generation
+    def processes(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted:
+            self.processes.set(extracted)
+            self.units.set({p.owner_unit for p in extracted})
+
+    @factory.post_generation
+    def team(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted:
+            self.team.set(extracted)
