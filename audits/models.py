@@ -389,6 +389,9 @@ class Finding(VersionedModel):
                     | (~models.Q(type="nonconformity") & models.Q(grade=""))
                 ),
                 name="finding_grade_only_for_nonconformity",
+                violation_error_message=_(
+                    "A nonconformity needs its grade; other findings have none."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["type", "process"])]

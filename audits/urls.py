@@ -25,10 +25,10 @@ urlpatterns = [
     path("plany/pozycja/<int:pk>/", plans.entry_edit, name="entry_edit"),
     path("plany/pozycja/<int:pk>/usun/", plans.entry_remove, name="entry_remove"),
     path("plany/<int:pk>/audity/", plans.audits_create, name="audits_create"),
-    path("plany/<int:pk>/<str:action>/", plans.plan_transition, name="plan_transition"),
-    # risk-based planning help
+    # risk-based planning help (before the catch-all transition route below)
     path("pokrycie/", coverage.coverage, name="coverage"),
     path("plany/<int:pk>/wypelnij/", coverage.prefill, name="plan_prefill"),
+    path("plany/<int:pk>/<str:action>/", plans.plan_transition, name="plan_transition"),
     # audits
     path("", audits.audit_list, name="list"),
     path("<int:pk>/", audits.audit_detail, name="detail"),

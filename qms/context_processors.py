@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from audits.selectors import can_see_whole_programme
 from processes.selectors import process_can_manage
 
 
@@ -34,6 +35,55 @@ def navigation(request: HttpRequest) -> dict:
     ]
     if process_can_manage(user):
         items.append(("processes:import", _("Import register"), ["processes:import"]))
+    items.append(
+        (
+            "audits:plans",
+            _("Audit plans"),
+            [
+                "audits:plans",
+                "audits:plan",
+                "audits:plan_create",
+                "audits:entry_add",
+                "audits:entry_edit",
+                "audits:entry_remove",
+                "audits:plan_transition",
+                "audits:coverage",
+            ],
+        )
+    )
+    items.append(
+        (
+            "audits:list",
+            _("Audits"),
+            [
+                "audits:list",
+                "audits:detail",
+                "audits:edit",
+                "audits:transition",
+                "audits:checklist_add",
+                "audits:checklist_edit",
+                "audits:finding_add",
+                "audits:finding_edit",
+                "audits:finding_withdraw",
+                "audits:calendar",
+            ],
+        )
+    )
+    if can_see_whole_programme(user):
+        items.append(
+            (
+                "audits:auditor_lists",
+                _("Auditors"),
+                [
+                    "audits:auditor_lists",
+                    "audits:auditor_list",
+                    "audits:auditor_list_create",
+                    "audits:candidate_add",
+                    "audits:candidate_edit",
+                    "audits:auditor_list_transition",
+                ],
+            )
+        )
     return {
         "nav_items": [
             {"url": reverse(name), "label": label, "active": current in active}

@@ -7,9 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audits.selectors import dashboard_audit_sections
 from processes.selectors import processes_owned_by
 
 logger = logging.getLogger(__name__)
@@ -22,7 +24,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "qms/dashboard.html",
-        {"owned_processes": processes_owned_by(user=request.user)},
+        {
+            "owned_processes": processes_owned_by(user=request.user),
+            **dashboard_audit_sections(user=request.user, today=timezone.localdate()),
+        },
     )
 
 

@@ -97,6 +97,7 @@ def appoint_auditors(year: int, *people: User) -> AuditorList:
 class AuditPlanFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "audits.AuditPlan"
+        django_get_or_create = ("year", "revision")
 
     year = 2027
     revision = 1
@@ -133,6 +134,7 @@ class AuditFactory(factory.django.DjangoModelFactory):
     scope = "Obsługa wniosków w procesie"
     criteria = "PN-EN ISO 9001:2015 pkt 8.2, 8.5"
     planned_month = 3
+    lead_auditor = factory.SubFactory(UserFactory)
 
     @factory.post_generation
     def processes(self, create: bool, extracted, **kwargs) -> None:

@@ -148,4 +148,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports each rendering step at INFO: noise, not events.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

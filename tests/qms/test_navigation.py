@@ -6,7 +6,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.conftest import client_for
 
 # Logout only accepts POST and signs nobody in; the rest need no account by design.
-PUBLIC = {"login", "logout", "healthz", "set_language"}
+# The calendar feed is read by calendar programs and authenticated by its secret token.
+PUBLIC = {"login", "logout", "healthz", "set_language", "audits:calendar_feed"}
 
 
 def _url_names(resolver=None, namespace: str = "") -> list[tuple[str, URLPattern]]:
@@ -39,16 +40,19 @@ def test_every_view_redirects_an_anonymous_visitor_to_login(client, own_process)
     assert checked >= 15
 
 
-def _nav_labels(user) -> list[str]:
+def _nav_urls(user) -> set[str]:
     response = client_for(user).get(reverse("dashboard"))
-    return [str(item["label"]) for item in response.context["nav_items"]]
+    return {item["url"] for item in response.context["nav_items"]}
 
 
 def test_navigation_follows_roles(personas):
-    koordynator = _nav_labels(personas.koordynator)
-    pracownik = _nav_labels(personas.pracownik)
-    assert len(koordynator) == len(pracownik) + 1  # the import is for register keepers only
-    assert set(pracownik) < set(koordynator)
+    koordynator = _nav_urls(personas.koordynator)
+    pracownik = _nav_urls(personas.pracownik)
+    keepers_only = {reverse("processes:import"), reverse("audits:auditor_lists")}
+    assert keepers_only <= koordynator
+    assert not keepers_only & pracownik
+    assert pracownik < koordynator
+    assert reverse("audits:auditor_lists") in _nav_urls(personas.prezydent)
 
 
 def test_dashboard_lists_the_processes_the_person_owns(personas, own_process, other_process):

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from audits.demo import seed_audits
 from processes.models import GoverningDocument, Process
 from processes.services import document_add, process_create, process_update
 from qms import roles
@@ -80,6 +81,8 @@ PEOPLE = [
     ("wlasciciel", "Anna", "Łęcka", "WSO", "Dyrektor Wydziału Spraw Obywatelskich", [], "WSO"),
     ("wlasciciel2", "Paweł", "Ślusarczyk", "WKM", "Dyrektor Wydziału Komunikacji", [], "WKM"),
     ("auditor", "Joanna", "Grześkiewicz", "WBK", "Główna specjalistka", [], None),
+    ("auditor2", "Katarzyna", "Lis", "WPO", "Inspektor", [], None),
+    ("auditor3", "Marcin", "Sowa", "WIT", "Starszy informatyk", [], None),
     ("pracownik", "Michał", "Dąbrowski", "BOM", "Inspektor", [], None),
 ]
 
@@ -478,6 +481,7 @@ class Command(BaseCommand):
                     link=f"https://bip.lublin.eu/szj/procedury/{doc_code.lower()}.pdf",
                 )
                 created += 1
+        created += seed_audits(people)
         return created
 
     def _person(self, username, first, last, unit, position, role_names) -> tuple[User, int]:

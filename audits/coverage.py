@@ -1,0 +1,317 @@
+"""Risk-based planning help (Księga Jakości §28; ISO 9001 9.2.2 a; ISO 19011 5.3): which active
+processes were audited in the last five years, when each was last audited, and which ones stand
+out for the next plan because they were not audited for long or have open nonconformities.
+
+What counts as "audited": an audit of the process in progress or later (report submitted,
+acknowledged, evaluated, closed). An audit that is only planned has not happened yet: the table
+shows it as planned, but it neither counts as an audit nor resets the time since the last one.
+
+Risk level is deliberately not an input: there is no risk register yet (Księga Jakości §11),
+and a made-up risk score would look authoritative without being so. When the register exists,
+its assessment joins the reasons a process stands out.
+
+Every function here runs a fixed number of queries, whatever the number of processes and audits:
+rows are aggregated in the database or fetched once and grouped in Python.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Max
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from audits import selectors, services
+from audits.models import Audit, AuditPlan, Finding, PlannedAudit
+from processes.models import Process
+from qms.models import User
+
+YEARS_SHOWN = 5
+# ISO 9001 has no fixed cycle; the city hall's practice (and certification bodies' expectation)
+# is that every process is audited at least once within three years.
+STANDS_OUT_AFTER_YEARS = 3
+AUDITED_STATUSES = (
+    Audit.Status.IN_PROGRESS,
+    Audit.Status.REPORT_SUBMITTED,
+    Audit.Status.ACKNOWLEDGED,
+    Audit.Status.EVALUATED,
+    Audit.Status.CLOSED,
+)
+# Months the prefill spreads new entries over: January goes to closing the previous year's
+# audits and August to holidays, so neither gets new ones.
+PREFILL_MONTHS = (2, 3, 4, 5, 6, 7, 9, 10, 11, 12)
+
+
+@dataclass
+class YearCell:
+    """One process in one year: the audits that happened and those only planned."""
+
+    year: int
+    audited: list[str] = field(default_factory=list)  # audit numbers, in progress or later
+    planned: list[str] = field(default_factory=list)  # audit numbers still planned
+
+    @property
+    def state(self) -> str:
+        if self.audited:
+            return "audited"
+        return "planned" if self.planned else "none"
+
+
+@dataclass
+class LastAudit:
+    """When a process was last audited: the latest date recorded on such an audit, or only
+    its year when the audit has no dates yet."""
+
+    year: int
+    date: datetime.date | None
+
+
+@dataclass
+class CoverageRow:
+    process: Process
+    cells: list[YearCell]
+    last_audit: LastAudit | None
+    open_nonconformities: int
+    planned_year: int
+
+    @property
+    def years_since_audit(self) -> int | None:
+        return None if self.last_audit is None else self.planned_year - self.last_audit.year
+
+    @property
+    def never_audited(self) -> bool:
+        return self.last_audit is None
+
+    @property
+    def not_audited_long(self) -> bool:
+        """Not audited for STANDS_OUT_AFTER_YEARS years or more by the year being planned;
+        never audited counts."""
+        since = self.years_since_audit
+        return since is None or since >= STANDS_OUT_AFTER_YEARS
+
+    @property
+    def stands_out(self) -> bool:
+        return self.not_audited_long or self.open_nonconformities > 0
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the process stands out, in the active language (empty when it does not)."""
+        reasons = []
+        if self.never_audited:
+            reasons.append(_("never audited"))
+        elif self.not_audited_long:
+            since = self.years_since_audit
+            reasons.append(
+                ngettext(
+                    "not audited for %(count)d year",
+                    "not audited for %(count)d years",
+                    since,
+                )
+                % {"count": since}
+            )
+        if self.open_nonconformities:
+            reasons.append(
+                ngettext(
+                    "%(count)d open nonconformity",
+                    "%(count)d open nonconformities",
+                    self.open_nonconformities,
+                )
+                % {"count": self.open_nonconformities}
+            )
+        return reasons
+
+
+@dataclass
+class Coverage:
+    year: int
+    years: list[int]
+    rows: list[CoverageRow]
+
+    @property
+    def standing_out(self) -> list[CoverageRow]:
+        return [row for row in self.rows if row.stands_out]
+
+
+def shown_years(year: int) -> list[int]:
+    """The five calendar years ending with ``year``, oldest first."""
+    return list(range(year - YEARS_SHOWN + 1, year + 1))
+
+
+def _active_processes() -> list[Process]:
+    return list(
+        Process.objects.filter(status=Process.Status.ACTIVE)
+        .select_related("owner_unit", "owner")
+        .order_by("sort_key", "code")
+    )
+
+
+def last_audits(*, year: int) -> dict[int, LastAudit]:
+    """Process id → its last audit in progress or later, up to and including ``year``
+    (one query; the whole history, not only the years shown)."""
+    through = Audit.processes.through
+    rows = (
+        through.objects.filter(audit__status__in=AUDITED_STATUSES, audit__year__lte=year)
+        .values("process_id")
+        .annotate(
+            last_year=Max("audit__year"),
+            last_date=Max(Coalesce("audit__end_date", "audit__start_date")),
+        )
+    )
+    result = {}
+    for row in rows:
+        last_date = row["last_date"]
+        # The latest date may belong to an older audit when the latest one has no dates yet:
+        # then only the year is known.
+        if last_date is not None and last_date.year < row["last_year"]:
+            last_date = None
+        result[row["process_id"]] = LastAudit(year=row["last_year"], date=last_date)
+    return result
+
+
+def open_nonconformity_counts(*, year: int) -> dict[int, int]:
+    """Process id → open nonconformities, for the coverage table (one query).
+
+    Stand-in until nonconformity cards exist: counts nonconformity findings, not withdrawn,
+    of audits in the five years ending with ``year``. A finding does not record whether it was
+    dealt with, so each counts as open. The cards' issue replaces this one function with a
+    count of cards that are not closed.
+    """
+    rows = (
+        Finding.objects.filter(
+            type=Finding.Type.NONCONFORMITY,
+            withdrawn=False,
+            audit__year__range=(year - YEARS_SHOWN + 1, year),
+        )
+        .values("process_id")
+        .annotate(count=Count("id"))
+    )
+    return {row["process_id"]: row["count"] for row in rows}
+
+
+def _year_cells(*, years: list[int]) -> dict[int, dict[int, YearCell]]:
+    """Process id → year → cell, from every audit of the years shown (one query)."""
+    through = Audit.processes.through
+    rows = (
+        through.objects.filter(audit__year__range=(years[0], years[-1]))
+        .values_list("process_id", "audit__year", "audit__status", "audit__number")
+        .order_by("audit__number")
+    )
+    cells: dict[int, dict[int, YearCell]] = defaultdict(dict)
+    for process_id, audit_year, status, number in rows:
+        cell = cells[process_id].setdefault(audit_year, YearCell(year=audit_year))
+        (cell.audited if status in AUDITED_STATUSES else cell.planned).append(number)
+    return cells
+
+
+def coverage_table(*, year: int) -> Coverage:
+    """The coverage of active processes (register order) in the five years ending with
+    ``year``, the year being planned. Four queries, whatever the amount of data."""
+    years = shown_years(year)
+    processes = _active_processes()
+    cells = _year_cells(years=years)
+    last = last_audits(year=year)
+    nonconformities = open_nonconformity_counts(year=year)
+    rows = [
+        CoverageRow(
+            process=process,
+            cells=[cells[process.pk].get(y, YearCell(year=y)) for y in years],
+            last_audit=last.get(process.pk),
+            open_nonconformities=nonconformities.get(process.pk, 0),
+            planned_year=year,
+        )
+        for process in processes
+    ]
+    return Coverage(year=year, years=years, rows=rows)
+
+
+def covered_process_ids(plan: AuditPlan) -> set[int]:
+    """Ids of the processes in the entries of ``plan`` that were not removed (one query)."""
+    return set(
+        PlannedAudit.processes.through.objects.filter(
+            plannedaudit__plan=plan, plannedaudit__withdrawn=False
+        ).values_list("process_id", flat=True)
+    )
+
+
+def uncovered_processes(plan: AuditPlan) -> list[Process]:
+    """Active processes not audited for three years or more by ``plan.year`` (never audited
+    included) that no entry of ``plan`` covers, in register order. Three queries.
+
+    This is the minimum the plan must cover, so the plan page warns about it; processes that
+    stand out only for open nonconformities are a priority, not a gap, and are left out here
+    (the prefill adds them too)."""
+    last = last_audits(year=plan.year)
+    covered = covered_process_ids(plan)
+    result = []
+    for process in _active_processes():
+        if process.pk in covered:
+            continue
+        last_audit = last.get(process.pk)
+        if last_audit is None or plan.year - last_audit.year >= STANDS_OUT_AFTER_YEARS:
+            result.append(process)
+    return result
+
+
+def processes_to_prefill(plan: AuditPlan, coverage: Coverage | None = None) -> list[Process]:
+    """The processes that stand out for ``plan.year`` and that ``plan`` does not cover yet,
+    in register order (four or five queries)."""
+    coverage = coverage or coverage_table(year=plan.year)
+    covered = covered_process_ids(plan)
+    return [row.process for row in coverage.standing_out if row.process.pk not in covered]
+
+
+def prefill_months(count: int) -> list[int]:
+    """``count`` planned months spread evenly over PREFILL_MONTHS, in order (deterministic)."""
+    slots = len(PREFILL_MONTHS)
+    return [PREFILL_MONTHS[index * slots // count] for index in range(count)]
+
+
+def _entry_texts(process: Process) -> tuple[str, str]:
+    # Stored in Polish whatever the coordinator's interface language: the plan is an official
+    # document of the city hall, approved by ordinance (as in ``audits.services``).
+    scope = f"Realizacja procesu {process.code} {process.name}"
+    criteria = f"PN-EN ISO 9001:2015; procedury procesu {process.code}"
+    return scope, criteria
+
+
+@transaction.atomic
+def plan_prefill(*, plan: AuditPlan, by: User) -> list[PlannedAudit]:
+    """Add to a draft ``plan`` one entry per process that stands out and is not in the plan
+    yet, with scope, criteria and month filled in and no auditors (the coordinator assigns
+    them afterwards). Running it again adds nothing new.
+
+    Koordynator WOU only (``PermissionDenied``); the plan must be a draft (``ValidationError``,
+    nothing written). The plan row is locked first, so two prefills at once cannot both add
+    the same processes."""
+    if not selectors.can_prepare_programme(by):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    current = AuditPlan.objects.select_for_update().get(pk=plan.pk)
+    # Checked here as well as in planned_audit_save: with nothing to add, that one never runs.
+    if current.status != AuditPlan.Status.DRAFT:
+        raise ValidationError(
+            _("This cannot be done while the status is “%(status)s”.")
+            % {"status": current.get_status_display()},
+            code="wrong_state",
+        )
+    processes = processes_to_prefill(current)
+    added = []
+    for process, month in zip(processes, prefill_months(len(processes)), strict=True):
+        scope, criteria = _entry_texts(process)
+        added.append(
+            services.planned_audit_save(
+                plan=current,
+                by=by,
+                processes=[process],
+                units=[],
+                scope=scope,
+                criteria=criteria,
+                planned_month=month,
+                lead_auditor=None,
+                team=[],
+            )
+        )
+    return added
