@@ -195,7 +195,10 @@ class FindingForm(VersionedFormMixin, StyledModelForm):
 
     def __init__(self, *args, audit: Audit, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        processes = list(audit.processes.all())
         self.fields["process"].queryset = audit.processes.all()
+        if len(processes) == 1 and not self.instance.pk:
+            self.fields["process"].initial = processes[0].pk
         self.fields["grade"].choices = list(Finding.Grade.choices)
         self.fields["grade"].required = False
         self.fields["grade"].help_text = _("Only for a nonconformity.")
