@@ -30,6 +30,7 @@ urlpatterns = [
     path("jezyk/", set_language, name="set_language"),
     path("procesy/", include("processes.urls")),
     path("audity/", include("audits.urls")),
+    path("niezgodnosci/", include("nonconformities.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "qms",
     "processes",
     "audits",
+    "nonconformities",
 ]
 
 MIDDLEWARE = [
