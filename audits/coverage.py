@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audits import selectors, services
-from audits.models import Audit, AuditPlan, Finding, PlannedAudit
+from audits.models import Audit, AuditPlan, PlannedAudit
+from nonconformities.models import Nonconformity
 from processes.models import Process
 from qms.models import User
 
@@ -173,21 +174,20 @@ def last_audits(*, year: int) -> dict[int, LastAudit]:
 
 
 def open_nonconformity_counts(*, year: int) -> dict[int, int]:
-    """Process id → open nonconformities, for the coverage table (one query).
+    """Process id → nonconformity cards still open (Księga Jakości §26), for the coverage
+    table (one query).
 
-    Stand-in until nonconformity cards exist: counts nonconformity findings, not withdrawn,
-    of audits in the five years ending with ``year``. A finding does not record whether it was
-    dealt with, so each counts as open. The cards' issue replaces this one function with a
-    count of cards that are not closed.
+    A card counts while its status is one of ``Nonconformity.OPEN_STATUSES`` — raised, being
+    analysed, with actions planned or in progress, awaiting verification, or reopened — however
+    old it is: an unresolved nonconformity from years ago is still a reason to audit. Cards
+    raised after ``year`` (the year being planned) are left out, as they could not have
+    informed that plan. The status is the current one: the history is not replayed.
     """
     rows = (
-        Finding.objects.filter(
-            type=Finding.Type.NONCONFORMITY,
-            withdrawn=False,
-            audit__year__range=(year - YEARS_SHOWN + 1, year),
-        )
+        Nonconformity.objects.filter(status__in=Nonconformity.OPEN_STATUSES, year__lte=year)
         .values("process_id")
         .annotate(count=Count("id"))
+        .order_by()
     )
     return {row["process_id"]: row["count"] for row in rows}
 

@@ -198,7 +198,10 @@ def audit_get(*, user: User, pk: int) -> Audit:
     ``user`` may not read it."""
     if not _signed_in(user):
         raise PermissionDenied
-    findings = Finding.objects.select_related("process", "created_by").order_by("number")
+    # The card raised from a finding comes along (a reverse one-to-one: None when there is none).
+    findings = Finding.objects.select_related("process", "created_by", "nonconformity").order_by(
+        "number"
+    )
     audit = get_object_or_404(
         Audit.objects.select_related(
             "lead_auditor__unit", "acknowledged_by", "evaluated_by", "planned_entry__plan"

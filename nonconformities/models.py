@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from qms.models import VersionedModel
@@ -40,14 +41,15 @@ class Nonconformity(VersionedModel):
         MAJOR = "major", _("major")
 
     class Status(models.TextChoices):
-        REPORTED = "reported", _("reported")
-        ANALYSIS = "analysis", _("root-cause analysis")
-        PLANNED = "planned", _("actions planned")
-        IN_PROGRESS = "in_progress", _("actions in progress")
-        VERIFICATION = "verification", _("effectiveness verification")
-        CLOSED = "closed", _("closed")
-        REOPENED = "reopened", _("reopened")
-        CANCELLED = "cancelled", _("cancelled")
+        # A context per record type: Polish adjectives agree with the noun (karta — feminine).
+        REPORTED = "reported", pgettext_lazy("card status", "reported")
+        ANALYSIS = "analysis", pgettext_lazy("card status", "root-cause analysis")
+        PLANNED = "planned", pgettext_lazy("card status", "actions planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("card status", "actions in progress")
+        VERIFICATION = "verification", pgettext_lazy("card status", "effectiveness verification")
+        CLOSED = "closed", pgettext_lazy("card status", "closed")
+        REOPENED = "reopened", pgettext_lazy("card status", "reopened")
+        CANCELLED = "cancelled", pgettext_lazy("card status", "cancelled")
 
     OPEN_STATUSES = (
         Status.REPORTED,
@@ -147,10 +149,10 @@ class CorrectiveAction(VersionedModel):
     """A działanie korygujące: who does what by when, and the evidence that it was done."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        IN_PROGRESS = "in_progress", _("in progress")
-        DONE = "done", _("done")
-        CANCELLED = "cancelled", _("cancelled")
+        PLANNED = "planned", pgettext_lazy("action status", "planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("action status", "in progress")
+        DONE = "done", pgettext_lazy("action status", "done")
+        CANCELLED = "cancelled", pgettext_lazy("action status", "cancelled")
 
     card = models.ForeignKey(
         Nonconformity, verbose_name=_("card"), on_delete=models.PROTECT, related_name="actions"

@@ -256,17 +256,20 @@ def card_plan_actions(*, card: Nonconformity, by: User, expected_version: int) -
     return save_versioned(current, expected_version=expected_version, by=by)
 
 
-def _require_responsible(action: CorrectiveAction, by: User) -> None:
-    _require(action.responsible_id == by.pk)
-    if not action.is_open:
+def _require_responsible(action: CorrectiveAction, by: User) -> CorrectiveAction:
+    """The action as it is now (locked), if ``by`` is its responsible person and it is open."""
+    current = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
+    _require(current.responsible_id == by.pk)
+    if not current.is_open:
         raise ValidationError(_("This action is already finished."))
+    return current
 
 
 @transaction.atomic
 def action_start(*, action: CorrectiveAction, by: User, expected_version: int) -> CorrectiveAction:
     """The responsible person starts the action; the card's actions are then in progress."""
     card = _locked_card(action.card, by)
-    _require_responsible(action, by)
+    action = _require_responsible(action, by)
     _require_state(card, S.PLANNED, S.IN_PROGRESS)
     action.status = A.IN_PROGRESS
     save_versioned(action, expected_version=expected_version, by=by)
@@ -288,20 +291,21 @@ def action_complete(
     """The responsible person records the action as done, with evidence (a note and files).
     When the round's last action is done, the card waits for effectiveness verification."""
     card = _locked_card(action.card, by)
-    _require_responsible(action, by)
+    action = _require_responsible(action, by)
     _require_state(card, S.PLANNED, S.IN_PROGRESS)
     if not note.strip():
         raise ValidationError({"note": _("Describe what was done and where the evidence is.")})
     for upload in files:
         evidence = Evidence(action=action, file=upload, uploaded_by=by)
         evidence.full_clean()  # size, type and content checks before anything is stored
-    for upload in files:
-        create_recorded(Evidence(action=action, file=upload, uploaded_by=by), by=by)
     action.status = A.DONE
     action.completion_note = note.strip()
     action.completed_by = by
     action.completed_at = timezone.now()
+    # The version check comes before any file reaches the disk: a refused save stores nothing.
     save_versioned(action, expected_version=expected_version, by=by)
+    for upload in files:
+        create_recorded(Evidence(action=action, file=upload, uploaded_by=by), by=by)
     remaining = CorrectiveAction.objects.filter(
         card=card, round=card.round, status__in=[A.PLANNED, A.IN_PROGRESS]
     )

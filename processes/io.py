@@ -11,12 +11,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import load_workbook
 
 from processes.models import Process
 from processes.services import ImportRow
 from qms.models import OrganisationalUnit, User
+from qms.spreadsheets import read_cell
 
 # (column header, model field or role). Headers are the register's own Polish vocabulary: the
 # file is an exchange format between city-hall spreadsheets, not part of the interface.
@@ -43,7 +43,6 @@ OPTIONAL_FIELDS = {
 }
 MAX_ROWS = 5000
 _ASCII_LETTERS = str.maketrans("ąćęłńóśźż", "acelnoszz")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -53,66 +52,22 @@ class RowError:
     message: str
 
 
-def _quoted(text: str) -> bool:
-    """Whether ``text`` is an exported cell carrying the apostrophe ``_cell_out`` adds."""
-    return text.startswith("'") and text[1:2] in (*FORMULA_START, "'")
-
-
-def _cell_out(value: object) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a cell never starts a formula. A value
-    that itself looks quoted is quoted once more, so ``_cell_in`` restores every value exactly."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_START) or _quoted(text):
-        return "'" + text
-    return text
-
-
-def _cell_in(value: object) -> str:
-    text = "" if value is None else str(value).strip()
-    if _quoted(text):
-        text = text[1:]
-    return text
-
-
 def export_rows(processes: Iterable[Process]) -> Iterator[list[str]]:
     """The header and one row per process; ``processes`` must prefetch ``related``."""
     yield [header for header, _field in COLUMNS]
     for p in processes:
         yield [
-            _cell_out(v)
-            for v in (
-                p.category,
-                p.code,
-                p.name,
-                p.purpose,
-                p.owner_unit.code,
-                p.owner.username if p.owner else "",
-                p.inputs,
-                p.outputs,
-                "; ".join(sorted(r.code for r in p.related.all())),
-                p.status,
-            )
+            p.category,
+            p.code,
+            p.name,
+            p.purpose,
+            p.owner_unit.code,
+            p.owner.username if p.owner else "",
+            p.inputs,
+            p.outputs,
+            "; ".join(sorted(r.code for r in p.related.all())),
+            p.status,
         ]
-
-
-def export_csv(processes: Iterable[Process]) -> bytes:
-    buffer = io.StringIO()
-    # Semicolons and a BOM: what Excel in a Polish locale opens correctly with diacritics.
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerows(export_rows(processes))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def export_xlsx(processes: Iterable[Process]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Rejestr procesów")
-    for row in export_rows(processes):
-        # XML cannot carry most control characters (a vertical tab pasted from Word would
-        # make openpyxl refuse the whole workbook); the CSV export keeps them.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 class ImportFileError(Exception):
@@ -185,7 +140,7 @@ def read_register(name: str, data: bytes) -> tuple[list[ImportRow], list[RowErro
             % {"max": MAX_ROWS}
         )
     # "właściciel" and "wlasciciel" name the same column: spreadsheets get typed in Polish.
-    header = [_cell_in(h).lower().translate(_ASCII_LETTERS) for h in table[0][1]]
+    header = [read_cell(h).lower().translate(_ASCII_LETTERS) for h in table[0][1]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFileError(
@@ -196,7 +151,7 @@ def read_register(name: str, data: bytes) -> tuple[list[ImportRow], list[RowErro
 
     def cell(row: list[str], column: str) -> str:
         i = index.get(column)
-        return _cell_in(row[i]) if i is not None and i < len(row) else ""
+        return read_cell(row[i]) if i is not None and i < len(row) else ""
 
     units = {u.code: u for u in OrganisationalUnit.objects.all()}
     wanted = {cell(r, "wlasciciel") for _line, r in table[1:]} if "wlasciciel" in index else set()

@@ -8,11 +8,12 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from nonconformities import selectors as nc_selectors
+from nonconformities.models import Nonconformity
 from processes import io, selectors, services
 from processes.filters import ProcessFilter
 from processes.forms import (
@@ -26,6 +27,7 @@ from processes.forms import (
 from processes.models import Process
 from processes.process_map import build_map
 from qms.forms import apply_service_error
+from qms.spreadsheets import export_response
 from qms.uploads import attachment_response
 
 
@@ -63,6 +65,14 @@ def process_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
     process = selectors.process_get(user=request.user, pk=pk)
+    # Every employee reads the process, not every employee its cards: only those the person
+    # may read are listed, and the section is shown when there are some or when the person
+    # could read any card of the process (so "none" is never a false statement).
+    open_cards = list(
+        nc_selectors.cards_visible(user=request.user).filter(
+            process=process, status__in=Nonconformity.OPEN_STATUSES
+        )
+    )
     return render(
         request,
         "processes/process_detail.html",
@@ -71,6 +81,10 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.process_history(process=process),
             "can_manage": selectors.process_can_manage(request.user),
             "can_describe": selectors.process_can_edit_description(request.user, process),
+            "open_cards": open_cards,
+            "show_cards": bool(open_cards)
+            or nc_selectors.reads_everything(request.user)
+            or process.owner_id == request.user.pk,
         },
     )
 
@@ -259,16 +273,9 @@ def process_map(request: HttpRequest) -> HttpResponse:
 def process_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _filterset, processes = _filtered(request)
     processes = processes.prefetch_related("related").order_by("sort_key", "code")
-    stamp = timezone.localdate().isoformat()
-    if fmt == "xlsx":
-        response = HttpResponse(
-            io.export_xlsx(processes),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(io.export_csv(processes), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rejestr-procesow-{stamp}.{fmt}"'
-    return response
+    return export_response(
+        io.export_rows(processes), fmt=fmt, basename="rejestr-procesow", title="Rejestr procesów"
+    )
 
 
 @login_required

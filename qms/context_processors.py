@@ -84,6 +84,31 @@ def navigation(request: HttpRequest) -> dict:
                 ],
             )
         )
+    # Every employee may be responsible for a corrective action, so both links are for all;
+    # the register shows each person only the cards they may read.
+    items.append(
+        (
+            "nonconformities:list",
+            _("Nonconformity cards"),
+            [
+                "nonconformities:list",
+                "nonconformities:create",
+                "nonconformities:create_from_finding",
+                "nonconformities:detail",
+                "nonconformities:edit",
+                "nonconformities:analysis",
+                "nonconformities:action_add",
+                "nonconformities:plan",
+                "nonconformities:verify",
+                "nonconformities:cancel",
+                "nonconformities:action_edit",
+                "nonconformities:action_extend",
+                "nonconformities:action_start",
+                "nonconformities:action_complete",
+            ],
+        )
+    )
+    items.append(("nonconformities:my_actions", _("My actions"), ["nonconformities:my_actions"]))
     return {
         "nav_items": [
             {"url": reverse(name), "label": label, "active": current in active}

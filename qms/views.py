@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audits.selectors import dashboard_audit_sections
+from nonconformities.selectors import dashboard_sections as dashboard_card_sections
 from processes.selectors import processes_owned_by
 
 logger = logging.getLogger(__name__)
@@ -21,12 +22,14 @@ logger = logging.getLogger(__name__)
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What concerns the signed-in person. Later apps add their sections here."""
+    today = timezone.localdate()
     return render(
         request,
         "qms/dashboard.html",
         {
             "owned_processes": processes_owned_by(user=request.user),
-            **dashboard_audit_sections(user=request.user, today=timezone.localdate()),
+            **dashboard_audit_sections(user=request.user, today=today),
+            **dashboard_card_sections(user=request.user, today=today),
         },
     )
 

@@ -133,6 +133,55 @@ def audit_setup(personas: Personas, own_process, other_process):
     return {"plan": plan, "entry": entry, "audit": audit, "other_audit": other_audit}
 
 
+@pytest.fixture
+def card_setup(personas: Personas, audit_setup):
+    """A nonconformity card raised by ``auditor`` from a finding of ``audit_setup["audit"]``
+    (process PG.3 owned by ``wlasciciel``), in root-cause analysis with one planned action for
+    which ``pracownik`` is responsible. Cards are numbered in the current year."""
+    import datetime
+
+    from audits.models import Finding
+    from nonconformities import services as nc_services
+
+    audit = audit_setup["audit"]
+    finding = Finding.objects.create(
+        audit=audit,
+        number=1,
+        type=Finding.Type.NONCONFORMITY,
+        grade=Finding.Grade.MINOR,
+        process=audit.processes.get(),
+        requirement="PN-EN ISO 9001:2015 pkt 7.5.3",
+        description="Brak rejestru udostępnień akt",
+        evidence="Rejestr za 2026 r.",
+        created_by=personas.auditor,
+    )
+    card = nc_services.card_raise(
+        by=personas.auditor,
+        source="audit",
+        finding=finding,
+        process=finding.process,
+        requirement=finding.requirement,
+        description=finding.description,
+        evidence=finding.evidence,
+        grade="minor",
+    )
+    card = nc_services.card_record_analysis(
+        card=card,
+        by=personas.wlasciciel,
+        expected_version=card.version,
+        correction="Uzupełniono rejestr",
+        root_cause="Brak wzoru rejestru w procedurze",
+    )
+    action = nc_services.action_add(
+        card=card,
+        by=personas.wlasciciel,
+        description="Dodać wzór rejestru do procedury PG.3.1",
+        responsible=personas.pracownik,
+        deadline=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    return {**audit_setup, "finding": finding, "card": card, "action": action}
+
+
 def client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:

@@ -23,6 +23,8 @@ from audits.forms import (
     WithdrawForm,
 )
 from audits.models import Audit, ChecklistItem
+from nonconformities import selectors as nc_selectors
+from nonconformities.models import Nonconformity
 from qms.forms import apply_service_error
 
 
@@ -72,6 +74,15 @@ def _actions(user, audit: Audit) -> dict[str, bool]:
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit = selectors.audit_get(user=request.user, pk=pk)
     actions = _actions(request.user, audit)
+    # The owner of one audited process may read this audit but not the cards of another
+    # audited process: cards are linked and listed only as far as the person may read them.
+    visible = nc_selectors.cards_visible(user=request.user)
+    open_cards = list(
+        nc_selectors.open_cards_for_processes([p.pk for p in audit.processes.all()])
+        .filter(pk__in=visible.values("pk"))
+        .exclude(finding__audit=audit)  # raised here: new, not the follow-up of earlier ones
+        .select_related("process")
+    )
     return render(
         request,
         "audits/audit_detail.html",
@@ -81,6 +92,13 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "relations": selectors.audit_relations(request.user, audit),
             "findings": [f for f in audit.findings.all() if not f.withdrawn],
             "withdrawn_findings": [f for f in audit.findings.all() if f.withdrawn],
+            "readable_card_ids": set(
+                visible.filter(finding__audit=audit).values_list("pk", flat=True)
+            ),
+            "cards_to_verify": [
+                c for c in open_cards if c.status == Nonconformity.Status.VERIFICATION
+            ],
+            "cards_open": [c for c in open_cards if c.status != Nonconformity.Status.VERIFICATION],
             "history": audit.history.select_related("history_user").order_by("-history_date")[:50],
         },
     )

@@ -13,6 +13,7 @@ from django.urls import resolve, reverse
 
 from audits import coverage
 from audits.models import Audit, AuditPlan, Finding, PlannedAudit
+from nonconformities.models import Nonconformity
 from processes.models import Process
 from tests.conftest import PERSONA_NAMES, client_for
 from tests.factories import AuditFactory, PlannedAuditFactory, ProcessFactory, appoint_auditors
@@ -54,6 +55,32 @@ def _finding(audit: Audit, process: Process, number: int, by, **fields) -> Findi
     )
 
 
+def _card(
+    process: Process,
+    number: str,
+    by,
+    *,
+    status: str = Nonconformity.Status.ANALYSIS,
+    finding: Finding | None = None,
+    source: str = Nonconformity.Source.OWN_DETECTION,
+) -> Nonconformity:
+    """A card written directly (no numbering counter needed); its year is the number's."""
+    return Nonconformity.objects.create(
+        number=number,
+        year=int(number.split("/")[1]),
+        source=Nonconformity.Source.AUDIT_FINDING if finding else source,
+        finding=finding,
+        process=process,
+        unit=process.owner_unit,
+        requirement="PN-EN ISO 9001:2015 pkt 8.5.1",
+        description="Brak potwierdzenia odbioru decyzji.",
+        evidence="Teczka spraw nr 12.",
+        grade=Nonconformity.Grade.MINOR,
+        raised_by=by,
+        status=status,
+    )
+
+
 @pytest.fixture
 def history(personas, own_process, other_process):
     """A register with a known audit history, planned year 2027:
@@ -63,10 +90,12 @@ def history(personas, own_process, other_process):
     PG.3  closed audit 10–12 March 2026                  → fine
     PG.5  report submitted in 2024, no dates recorded    → stands out (3 years)
     PG.7  evaluated audit in 2025                        → fine (2 years)
-    PW.1  audit in progress since 2025-06-02, with one open nonconformity (another one
-          withdrawn, an observation not counted)         → stands out (1 nonconformity)
-    PW.2  closed audit in 2019 with a nonconformity (older than five years, not counted)
-                                                         → stands out (8 years)
+    PG.7  also has an open card raised in 2028, after the planned year (not counted)
+    PW.1  audit in progress since 2025-06-02; the card raised from its nonconformity finding
+          is open; a closed and a cancelled card, a withdrawn finding and an observation are
+          not counted                                    → stands out (1 nonconformity)
+    PW.2  closed audit in 2019 whose card is closed; a card from the 2021 management review
+          reopened and still open (counted, however old) → stands out (8 years, 1 card)
     PW.9  withdrawn, never audited                       → not in the table
     """
     lead = personas.auditor
@@ -118,9 +147,12 @@ def history(personas, own_process, other_process):
         status=Audit.Status.IN_PROGRESS,
         start_date=datetime.date(2025, 6, 2),
     )
-    _finding(pw1_audit, pw1, 1, lead)
+    _card(pw1, "KN/2025/001", lead, finding=_finding(pw1_audit, pw1, 1, lead))
     _finding(pw1_audit, pw1, 2, lead, withdrawn=True, withdrawal_reason="Pomyłka.")
     _finding(pw1_audit, pw1, 3, lead, type=Finding.Type.OBSERVATION, grade="")
+    _card(pw1, "KN/2025/002", lead, status=Nonconformity.Status.CLOSED)
+    _card(pw1, "KN/2026/001", lead, status=Nonconformity.Status.CANCELLED)
+    _card(pg7, "KN/2028/001", lead)
     old_audit = _audit(
         pw2,
         2019,
@@ -130,7 +162,17 @@ def history(personas, own_process, other_process):
         start_date=datetime.date(2019, 4, 1),
         end_date=datetime.date(2019, 4, 2),
     )
-    _finding(old_audit, pw2, 1, lead)
+    old_card = _card(
+        pw2, "KN/2019/001", lead, finding=_finding(old_audit, pw2, 1, lead), status="closed"
+    )
+    assert not old_card.is_open
+    _card(
+        pw2,
+        "KN/2021/001",
+        lead,
+        source=Nonconformity.Source.MANAGEMENT_REVIEW,
+        status=Nonconformity.Status.REOPENED,
+    )
     return {
         "PZ.1": pz1,
         "PG.2": other_process,
@@ -192,17 +234,26 @@ def test_last_audited_is_the_latest_date_or_only_the_year(history):
     assert rows["PW.2"].last_audit == coverage.LastAudit(2019, datetime.date(2019, 4, 2))
 
 
-def test_open_nonconformities_count_only_unwithdrawn_nonconformities_of_five_years(history):
+def test_open_nonconformities_count_open_cards_of_any_age_up_to_the_planned_year(history):
     counts = {code: row.open_nonconformities for code, row in _rows().items()}
     assert counts == {
         "PZ.1": 0,
         "PG.2": 0,
         "PG.3": 0,
         "PG.5": 0,
-        "PG.7": 0,
-        "PW.1": 1,
-        "PW.2": 0,
+        "PG.7": 0,  # its open card is from 2028
+        "PW.1": 1,  # not the closed or the cancelled card, nor findings without a card
+        "PW.2": 1,  # the reopened 2021 card, not the closed 2019 one
     }
+    assert coverage.open_nonconformity_counts(year=2028)[history["PG.7"].pk] == 1
+
+
+def test_a_card_counts_by_its_status_not_by_its_finding(history):
+    card = Nonconformity.objects.get(number="KN/2025/001")
+    Nonconformity.objects.filter(pk=card.pk).update(status=Nonconformity.Status.VERIFICATION)
+    assert _rows()["PW.1"].open_nonconformities == 1  # awaiting verification is still open
+    Nonconformity.objects.filter(pk=card.pk).update(status=Nonconformity.Status.CLOSED)
+    assert _rows()["PW.1"].open_nonconformities == 0
 
 
 def test_processes_stand_out_when_not_audited_for_three_years_or_with_nonconformities(
@@ -235,6 +286,10 @@ def test_the_figures_are_as_of_the_year_asked_for(history):
     rows = _rows(2025)
     assert rows["PG.3"].last_audit is None and rows["PG.3"].stands_out
     assert not rows["PG.5"].stands_out
+    # Cards raised after the year being planned could not have informed its plan.
+    assert rows["PW.1"].open_nonconformities == 1
+    assert _rows(2024)["PW.1"].open_nonconformities == 0
+    assert _rows(2020)["PW.2"].open_nonconformities == 0
     assert [cell.year for cell in rows["PG.3"].cells] == [2021, 2022, 2023, 2024, 2025]
 
 
@@ -322,8 +377,8 @@ def test_prefill_service_refuses_everyone_but_the_coordinator(draft, personas, p
 
 
 def _populate(personas, count: int, offset: int) -> None:
-    """``count`` processes, each with a closed 2026 audit carrying a nonconformity and a
-    planned 2027 audit."""
+    """``count`` processes, each with a closed 2026 audit carrying a nonconformity whose card
+    is open, and a planned 2027 audit."""
     for i in range(offset, offset + count):
         process = ProcessFactory()
         audit = _audit(
@@ -335,7 +390,8 @@ def _populate(personas, count: int, offset: int) -> None:
             start_date=datetime.date(2026, 4, 1),
             end_date=datetime.date(2026, 4, 2),
         )
-        _finding(audit, process, 1, personas.auditor)
+        finding = _finding(audit, process, 1, personas.auditor)
+        _card(process, f"KN/2026/{i + 100:03d}", personas.auditor, finding=finding)
         _audit(process, 2027, f"A/2027/{i:03d}", personas.auditor)
 
 

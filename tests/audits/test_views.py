@@ -241,3 +241,123 @@ def test_auditor_list_query_count_does_not_grow(personas):
     small = _count(client, url)
     appoint_auditors(AUDIT_YEAR, *[UserFactory() for _ in range(30)])
     assert _count(client, url) == small
+
+
+# --- links to nonconformity cards -----------------------------------------------------------
+
+
+def _card(process, number: str, by, finding=None, **fields):
+    from nonconformities.models import Nonconformity
+
+    values = {
+        "source": Nonconformity.Source.AUDIT_FINDING if finding else "own",
+        "requirement": "Procedura PG.3.1",
+        "description": "Brak rejestru",
+        "evidence": "Rejestr",
+        "grade": "minor",
+        "status": Nonconformity.Status.ANALYSIS,
+        **fields,
+    }
+    return Nonconformity.objects.create(
+        number=number,
+        year=int(number.split("/")[1]),
+        finding=finding,
+        process=process,
+        unit=process.owner_unit,
+        raised_by=by,
+        **values,
+    )
+
+
+def _nonconformity(audit: Audit, process, number: int, by) -> Finding:
+    return Finding.objects.create(
+        audit=audit,
+        number=number,
+        type=Finding.Type.NONCONFORMITY,
+        grade=Finding.Grade.MINOR,
+        process=process,
+        requirement="r",
+        description="d",
+        evidence="e",
+        created_by=by,
+    )
+
+
+def _english(client):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_each_nonconformity_finding_links_to_its_card(personas, card_setup, other_process):
+    audit, card, finding = card_setup["audit"], card_setup["card"], card_setup["finding"]
+    # A second audited process, owned by wlasciciel2, with a carded and an uncarded finding.
+    audit.processes.add(other_process)
+    other_finding = _nonconformity(audit, other_process, 2, personas.auditor)
+    other_card = _card(other_process, "KN/2026/900", personas.auditor, finding=other_finding)
+    no_card = _nonconformity(audit, card.process, 3, personas.auditor)
+    url = reverse("audits:detail", args=[audit.pk])
+
+    lead = _english(client_for(personas.auditor)).get(url).content.decode()
+    for c in (card, other_card):
+        assert reverse("nonconformities:detail", args=[c.pk]) in lead
+        assert f"Nonconformity card {c.number}" in lead
+    # A card is raised once per finding: only the finding without one offers to raise it.
+    assert reverse("nonconformities:create_from_finding", args=[finding.pk]) not in lead
+    assert reverse("nonconformities:create_from_finding", args=[no_card.pk]) in lead
+
+    # The owner of one audited process reads the audit, not the other process's card: its
+    # number is shown, without a link that would end in "forbidden".
+    owner = _english(client_for(personas.wlasciciel)).get(url)
+    assert owner.context["readable_card_ids"] == {card.pk}
+    page = owner.content.decode()
+    assert reverse("nonconformities:detail", args=[card.pk]) in page
+    assert reverse("nonconformities:detail", args=[other_card.pk]) not in page
+    assert f"Nonconformity card {other_card.number}" in page
+
+
+def test_follow_up_lists_the_earlier_open_cards_of_the_audited_processes(
+    personas, card_setup, other_process
+):
+    from nonconformities.models import Nonconformity
+
+    audit, process = card_setup["audit"], card_setup["card"].process
+    waiting = _card(process, "KN/2025/005", personas.pelnomocnik, status="verification")
+    still_open = _card(process, "KN/2025/006", personas.pelnomocnik, status="reopened")
+    _card(process, "KN/2025/007", personas.pelnomocnik, status=Nonconformity.Status.CLOSED)
+    _card(process, "KN/2025/008", personas.pelnomocnik, status=Nonconformity.Status.CANCELLED)
+    _card(other_process, "KN/2025/009", personas.pelnomocnik)  # not audited here
+    response = _english(client_for(personas.auditor)).get(reverse("audits:detail", args=[audit.pk]))
+    assert response.context["cards_to_verify"] == [waiting]
+    # The card raised from this audit's own finding is new, not a follow-up.
+    assert response.context["cards_open"] == [still_open]
+    page = response.content.decode()
+    assert "Awaiting verification of effectiveness" in page
+    assert reverse("nonconformities:detail", args=[waiting.pk]) in page
+    for number in ("KN/2025/007", "KN/2025/008", "KN/2025/009"):
+        assert number not in page
+    # wlasciciel2 owns no audited process: the audit page itself stays closed to them.
+    assert (
+        client_for(personas.wlasciciel2).get(reverse("audits:detail", args=[audit.pk])).status_code
+        == 403
+    )
+
+
+@pytest.mark.parametrize("persona", ["koordynator", "auditor", "wlasciciel"])
+def test_detail_query_count_does_not_grow_with_cards(personas, card_setup, persona):
+    audit, process = card_setup["audit"], card_setup["card"].process
+    client = client_for(personas[persona])
+    url = reverse("audits:detail", args=[audit.pk])
+
+    def grow(start: int, count: int) -> None:
+        for i in range(start, start + count):
+            finding = _nonconformity(audit, process, 10 + i, personas.auditor)
+            _card(process, f"KN/2026/{100 + i:03d}", personas.auditor, finding=finding)
+            _card(process, f"KN/2025/{100 + i:03d}", personas.auditor, status="verification")
+            _nonconformity(audit, process, 500 + i, personas.auditor)  # no card yet
+
+    grow(0, 3)
+    small = _count(client, url)
+    grow(3, 30)
+    assert _count(client, url) == small

@@ -67,3 +67,46 @@ def test_detail_query_count_does_not_grow_with_relations_documents_or_history(pe
         )
     large = _queries(client, reverse("processes:detail", args=[target.pk]))
     assert small == large
+
+
+def _cards(personas, process, count: int, start: int) -> None:
+    """``count`` open cards of ``process``, each with an overdue and a soon-due action of
+    ``wlasciciel`` and one card in verification, so every card section has rows."""
+    import datetime
+
+    from nonconformities.models import CorrectiveAction, Nonconformity
+
+    today = datetime.date.today()
+    for i in range(start, start + count):
+        card = Nonconformity.objects.create(
+            number=f"KN/2026/{i:03d}",
+            year=2026,
+            source=Nonconformity.Source.OWN_DETECTION,
+            process=process,
+            unit=process.owner_unit,
+            requirement="Procedura",
+            description="Opis",
+            evidence="Dowód",
+            grade=Nonconformity.Grade.MINOR,
+            raised_by=personas.pelnomocnik,
+            status=Nonconformity.Status.VERIFICATION if i == start else "in_progress",
+        )
+        for days in (-1, 3):
+            CorrectiveAction.objects.create(
+                card=card,
+                description="Działanie",
+                responsible=personas.wlasciciel,
+                deadline=today + datetime.timedelta(days=days),
+            )
+
+
+@pytest.mark.parametrize("persona", ["wlasciciel", "pelnomocnik", "pracownik"])
+def test_detail_and_dashboard_query_counts_do_not_grow_with_cards(personas, persona):
+    client = client_for(personas[persona])
+    target = _populate(personas, 1)[0]
+    urls = [reverse("processes:detail", args=[target.pk]), reverse("dashboard")]
+    _cards(personas, target, 3, 1)
+    small = [_queries(client, url) for url in urls]
+    _cards(personas, target, 30, 4)
+    large = [_queries(client, url) for url in urls]
+    assert small == large

@@ -2,6 +2,7 @@
 POST changes nothing."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from processes import services
@@ -281,3 +282,51 @@ def test_an_invalid_filter_matches_nothing_in_list_and_export(personas, own_proc
     export = client.get(reverse("processes:export", args=["csv"]), {"category": "XX"})
     lines = export.content.decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 1  # the header only
+
+
+@pytest.mark.parametrize("persona", [*sorted(SIGNED_IN), "auditor2"])
+def test_detail_lists_the_open_cards_only_to_those_who_may_read_them(personas, card_setup, persona):
+    from nonconformities.models import Nonconformity
+
+    card = card_setup["card"]
+    process = card.process
+    closed = Nonconformity.objects.create(
+        number="KN/2025/090",
+        year=2025,
+        source=Nonconformity.Source.OWN_DETECTION,
+        process=process,
+        unit=process.owner_unit,
+        requirement="Procedura PG.3.1",
+        description="Zamknięta dawno temu",
+        evidence="Rejestr",
+        grade=Nonconformity.Grade.MINOR,
+        raised_by=personas.pelnomocnik,
+        status=Nonconformity.Status.CLOSED,
+    )
+    client = client_for(personas[persona])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("processes:detail", args=[process.pk]))
+    # Every employee reads the process page; the cards on it follow the cards' own rules.
+    assert response.status_code == 200
+    page = response.content.decode()
+    card_link = reverse("nonconformities:detail", args=[card.pk])
+    if persona in {"wlasciciel2", "auditor2"}:
+        assert response.context["open_cards"] == []
+        assert card_link not in page and card.number not in page
+        # No section at all: "no open cards" would be untrue for them.
+        assert "Open nonconformity cards" not in page
+    else:
+        assert response.context["open_cards"] == [card]
+        assert card_link in page
+        assert "Open nonconformity cards" in page
+    assert closed.number not in page
+
+
+def test_detail_says_there_are_no_open_cards_to_those_who_would_see_them(personas, own_process):
+    for user in (personas.wlasciciel, personas.pelnomocnik):
+        client = client_for(user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = client.get(reverse("processes:detail", args=[own_process.pk])).content.decode()
+        assert "No open nonconformity cards." in page
+    page = client_for(personas.pracownik).get(reverse("processes:detail", args=[own_process.pk]))
+    assert page.context["show_cards"] is False

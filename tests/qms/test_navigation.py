@@ -1,6 +1,7 @@
 """Every page needs a login; the navigation shows each person what their roles allow."""
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import client_for
@@ -30,7 +31,7 @@ def test_every_view_redirects_an_anonymous_visitor_to_login(client, own_process)
         if name in PUBLIC:
             continue
         kwargs = dict.fromkeys(pattern.pattern.converters, own_process.pk)
-        if name == "processes:export":
+        if name in ("processes:export", "nonconformities:export"):
             kwargs = {"fmt": "csv"}
         url = reverse(name, kwargs=kwargs)
         response = client.get(url)
@@ -53,6 +54,70 @@ def test_navigation_follows_roles(personas):
     assert not keepers_only & pracownik
     assert pracownik < koordynator
     assert reverse("audits:auditor_lists") in _nav_urls(personas.prezydent)
+
+
+@pytest.mark.parametrize("persona", ["pracownik", "auditor2", "prezydent", "koordynator"])
+def test_everyone_signed_in_has_the_cards_and_my_actions_links(personas, persona):
+    response = client_for(personas[persona]).get(reverse("nonconformities:my_actions"))
+    items = {item["url"]: item for item in response.context["nav_items"]}
+    assert items[reverse("nonconformities:my_actions")]["active"]
+    assert not items[reverse("nonconformities:list")]["active"]
+    listing = client_for(personas[persona]).get(reverse("nonconformities:list"))
+    active = [item["url"] for item in listing.context["nav_items"] if item["active"]]
+    assert active == [reverse("nonconformities:list")]
+
+
+def test_dashboard_shows_the_persons_actions_and_the_cards_to_verify(personas, card_setup):
+    import datetime
+
+    from nonconformities.models import CorrectiveAction, Nonconformity
+
+    card, later = card_setup["card"], card_setup["action"]
+    today = datetime.date.today()
+    # Written directly: the service refuses a deadline in the past.
+    late = CorrectiveAction.objects.create(
+        card=card,
+        description="Przeszkolić zespół",
+        responsible=personas.pracownik,
+        deadline=today - datetime.timedelta(days=2),
+    )
+    soon = CorrectiveAction.objects.create(
+        card=card, description="Zmienić wzór pisma", responsible=personas.pracownik,
+        deadline=today + datetime.timedelta(days=14),
+    )  # fmt: skip
+    client = client_for(personas.pracownik)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("dashboard"))
+    assert response.context["actions_overdue"] == [late]
+    assert response.context["actions_due"] == [soon]  # the 30-day action is not due yet
+    assert later not in response.context["actions_due"]
+    assert response.context["cards_to_verify"] == []
+    page = response.content.decode()
+    assert "Your corrective actions past their deadline" in page
+    assert "Your corrective actions due within 14 days" in page
+    assert reverse("nonconformities:detail", args=[card.pk]) in page
+    assert reverse("nonconformities:my_actions") in page
+    # The owner's start page lists only actions they are responsible for themselves.
+    owner = client_for(personas.wlasciciel).get(reverse("dashboard"))
+    assert owner.context["actions_overdue"] == [] and owner.context["actions_due"] == []
+    # A card awaiting verification is offered to the Pełnomocnik, who implemented nothing.
+    Nonconformity.objects.filter(pk=card.pk).update(status=Nonconformity.Status.VERIFICATION)
+    client = client_for(personas.pelnomocnik)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("dashboard"))
+    assert response.context["cards_to_verify"] == [card]
+    assert "Cards awaiting your verification of effectiveness" in response.content.decode()
+    assert client_for(personas.pracownik).get(reverse("dashboard")).context["cards_to_verify"] == []
+
+
+def test_dashboard_sections_are_in_the_page_not_in_its_title(personas):
+    from audits.models import AuditPlan
+
+    AuditPlan.objects.create(year=2027, status=AuditPlan.Status.SUBMITTED)
+    page = client_for(personas.prezydent).get(reverse("dashboard")).content.decode()
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "<section" not in title
+    assert page.count('id="approve-heading"') == 1
 
 
 def test_dashboard_lists_the_processes_the_person_owns(personas, own_process, other_process):

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from audits.demo import seed_audits
+from nonconformities.demo import seed_nonconformities
 from processes.models import GoverningDocument, Process
 from processes.services import document_add, process_create, process_update
 from qms import roles
@@ -482,6 +483,7 @@ class Command(BaseCommand):
                 )
                 created += 1
         created += seed_audits(people)
+        created += seed_nonconformities(people)
         return created
 
     def _person(self, username, first, last, unit, position, role_names) -> tuple[User, int]:
