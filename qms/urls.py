@@ -31,6 +31,7 @@ urlpatterns = [
     path("procesy/", include("processes.urls")),
     path("audity/", include("audits.urls")),
     path("niezgodnosci/", include("nonconformities.urls")),
+    path("zarzadzanie/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "processes",
     "audits",
     "nonconformities",
+    "reviews",
 ]
 
 MIDDLEWARE = [

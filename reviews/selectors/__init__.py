@@ -1,0 +1,40 @@
+"""Reads of the reviews app, one module per part (objectives, risks, feedback, context,
+proposals, policy, review). The role rules every part shares live here.
+
+Top management and the Pełnomocnik read everything here; the Pełnomocnik prepares reviews and
+enters feedback; objective owners enter their measurements; risk owners assess their risks;
+only the Prezydent approves the Quality Policy and the review minutes; any employee submits an
+improvement proposal and the Zespół ds. Rozwoju SZJ assesses them.
+"""
+
+from qms import roles
+from qms.models import User
+
+
+def signed_in(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def reads_everything(user: User) -> bool:
+    """Top management (Prezydent, Najwyższe Kierownictwo) and the Pełnomocnik."""
+    return signed_in(user) and user.has_role(
+        roles.PREZYDENT, roles.NAJWYZSZE_KIEROWNICTWO, roles.PELNOMOCNIK
+    )
+
+
+def is_pelnomocnik(user: User) -> bool:
+    return signed_in(user) and user.has_role(roles.PELNOMOCNIK)
+
+
+def is_prezydent(user: User) -> bool:
+    return signed_in(user) and user.has_role(roles.PREZYDENT)
+
+
+def is_development_team(user: User) -> bool:
+    return signed_in(user) and user.has_role(roles.ZESPOL_ROZWOJU)
+
+
+def keeps_registers(user: User) -> bool:
+    """Maintains the objectives, risk and context registers on top management's behalf:
+    the Pełnomocnik and Koordynator WOU."""
+    return signed_in(user) and user.has_role(roles.PELNOMOCNIK, roles.KOORDYNATOR_WOU)
