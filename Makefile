@@ -43,6 +43,7 @@ run: $(VENV)/.installed translations
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -q -r qms processes audits nonconformities reviews -x '*/migrations/*' 
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run -v 0
 
 test: $(VENV)/.installed-dev translations lint

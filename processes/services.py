@@ -81,7 +81,12 @@ def process_update(
     A change of owner moves the owner's object permission in the same transaction.
     """
     _require(process_can_manage(by))
-    previous_owner = process.owner
+    # Read the owner as stored: a bound ModelForm has already copied the new one onto
+    # ``process``, and the permission must be taken from whoever really held it.
+    stored_owner_id = (
+        Process.objects.filter(pk=process.pk).values_list("owner_id", flat=True).first()
+    )
+    previous_owner = User.objects.filter(pk=stored_owner_id).first() if stored_owner_id else None
     for name, value in fields.items():
         if name not in REGISTER_FIELDS:
             raise ValueError(f"{name} is not a register field")

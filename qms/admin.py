@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from qms.models import OrganisationalUnit, User
+from qms.models import Delivery, Notification, OrganisationalUnit, ReminderSettings, User
+from qms.reminders import delivery_retry
 
 
 class VersionedAdminMixin:
@@ -47,3 +50,73 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # People leave; their records must keep naming them. Deactivate instead.
         return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The reminders log. Read-only: rows change only through the senders' claims; a failed
+    row is sent again with the action (or on the Pełnomocnik's failures page)."""
+
+    list_display = [
+        "created_at",
+        "recipient",
+        "kind",
+        "record_label",
+        "occasion",
+        "state",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["state", "kind", ("recipient", admin.RelatedOnlyFieldListFilter), "in_digest"]
+    list_select_related = ["recipient"]
+    search_fields = ["record_label", "subject", "recipient__username", "recipient__last_name"]
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return [f.name for f in Delivery._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Send the selected failed reminders again"))
+    def send_again(self, request, queryset) -> None:
+        done = 0
+        for delivery in queryset.filter(state=Delivery.State.FAILED):
+            try:
+                delivery_retry(delivery=delivery, by=request.user)
+            except (PermissionDenied, ValidationError):
+                continue
+            done += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s reminder will be sent again.",
+                "%(count)s reminders will be sent again.",
+                done,
+            )
+            % {"count": done},
+        )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "text", "read_at"]
+    list_filter = [("read_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["recipient"]
+    search_fields = ["text", "recipient__username", "recipient__last_name"]
+    raw_id_fields = ["recipient", "delivery"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(admin.ModelAdmin):
+    list_display = ["user", "daily_digest"]
+    list_filter = ["daily_digest"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]

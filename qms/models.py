@@ -5,6 +5,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from qms import roles
@@ -115,3 +116,146 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> list[str]:
         return [str(roles.ROLE_LABELS[n]) for n in roles.ALL_ROLES if n in self.role_names]
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+class Delivery(models.Model):
+    """One reminder for one person on one occasion (the unique key), and its e-mail's fate.
+
+    The daily sweeps create these rows; a sender claims a row with a conditional update before
+    sending (``qms.reminders``), so a sweep run twice, a retried task or a redelivered message
+    never sends the same reminder twice. Rows are never deleted: they are the log.
+    """
+
+    class Kind(models.TextChoices):
+        AUDIT_UPCOMING = "audit_upcoming", _("audit in 7 days")
+        AUDIT_REPORT_OVERDUE = "audit_report_overdue", _("audit report overdue")
+        ACTION_DUE_SOON = "action_due_soon", _("corrective action due in 7 days")
+        ACTION_DUE_TODAY = "action_due_today", _("corrective action due today")
+        ACTION_OVERDUE = "action_overdue", _("corrective action overdue")
+        VERIFICATION_DUE = "verification_due", _("effectiveness verification due")
+        MEASUREMENT_DUE = "measurement_due", _("objective measurement due")
+        RISK_REVIEW_DUE = "risk_review_due", _("risk review due")
+        MANAGEMENT_REVIEW_DUE = "management_review_due", _("management review due")
+        AUDIT_PLAN_NOT_APPROVED = (
+            "audit_plan_not_approved",
+            _("next year's audit plan not approved"),
+        )
+        AUDITORS_NOT_APPOINTED = "auditors_not_appointed", _("next year's auditors not appointed")
+        IMPROVEMENT_ACTION_DUE = "improvement_action_due", _("improvement action past its deadline")
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("delivery state", "waiting")
+        SENDING = "sending", pgettext_lazy("delivery state", "being sent")
+        SENT = "sent", pgettext_lazy("delivery state", "sent")
+        FAILED = "failed", pgettext_lazy("delivery state", "failed")
+
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    # The record the reminder is about, by model label and id: a plain pair rather than a
+    # generic foreign key, so the key stays cheap to compare and survives any model's changes.
+    record_type = models.CharField(_("record type"), max_length=60)
+    record_id = models.PositiveBigIntegerField(_("record id"))
+    record_label = models.CharField(_("record"), max_length=200)
+    recipient = models.ForeignKey(
+        "qms.User",
+        verbose_name=_("recipient"),
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    occasion = models.CharField(
+        _("occasion"),
+        max_length=60,
+        help_text=_("What makes this reminder distinct: a due date, a week since a deadline."),
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("message"))
+    link = models.CharField(_("link"), max_length=500)
+    language = models.CharField(_("language"), max_length=8, default="pl")
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # Who holds the claim: only the holder may record the outcome, so a sender whose stale
+    # claim was taken over cannot overwrite the newer sender's result.
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    in_digest = models.BooleanField(_("sent in the daily digest"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "record_type", "record_id", "recipient", "occasion"],
+                name="delivery_once_per_occasion",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "claimed_at"]),
+            models.Index(fields=["recipient", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        kind = self.get_kind_display()
+        return f"{kind}: {self.record_label} → {self.recipient} ({self.occasion})"
+
+
+class Notification(models.Model):
+    """What a person sees in the application's notification list (one per delivery)."""
+
+    recipient = models.ForeignKey(
+        "qms.User",
+        verbose_name=_("recipient"),
+        on_delete=models.PROTECT,
+        related_name="notifications",
+    )
+    delivery = models.OneToOneField(
+        Delivery,
+        verbose_name=_("reminder delivery"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notification",
+    )
+    text = models.CharField(_("text"), max_length=500)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        # The navigation counts a person's unread notifications on every page.
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ReminderSettings(models.Model):
+    """A person's choices about reminders. Absent means the defaults (one e-mail each)."""
+
+    user = models.OneToOneField(
+        "qms.User",
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="reminder_settings",
+    )
+    daily_digest = models.BooleanField(
+        _("one daily digest instead of separate e-mails"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("reminder settings")
+        verbose_name_plural = _("reminder settings")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from qms import views
+from qms import views, views_notifications
 from qms.auth_forms import LoginForm, PasswordChangeForm
 
 urlpatterns = [
@@ -28,6 +28,32 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("jezyk/", set_language, name="set_language"),
+    path("powiadomienia/", views_notifications.notification_list, name="notifications"),
+    path(
+        "powiadomienia/<int:pk>/przeczytane/",
+        views_notifications.notification_mark_read,
+        name="notification_read",
+    ),
+    path(
+        "powiadomienia/przeczytane/",
+        views_notifications.notifications_mark_all_read,
+        name="notifications_read_all",
+    ),
+    path(
+        "powiadomienia/ustawienia/",
+        views_notifications.notification_settings,
+        name="notification_settings",
+    ),
+    path(
+        "powiadomienia/nieudane/",
+        views_notifications.delivery_failures,
+        name="delivery_failures",
+    ),
+    path(
+        "powiadomienia/nieudane/<int:pk>/ponow/",
+        views_notifications.delivery_retry,
+        name="delivery_retry",
+    ),
     path("procesy/", include("processes.urls")),
     path("audity/", include("audits.urls")),
     path("niezgodnosci/", include("nonconformities.urls")),

@@ -14,6 +14,10 @@ from django.views.decorators.http import require_GET
 from audits.selectors import dashboard_audit_sections
 from nonconformities.selectors import dashboard_sections as dashboard_card_sections
 from processes.selectors import processes_owned_by
+from reviews.selectors.objectives import measurements_due
+from reviews.selectors.proposals import proposal_actions_due
+from reviews.selectors.review import review_dashboard_sections
+from reviews.selectors.risks import risks_due
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +34,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "owned_processes": processes_owned_by(user=request.user),
             **dashboard_audit_sections(user=request.user, today=today),
             **dashboard_card_sections(user=request.user, today=today),
+            **review_dashboard_sections(user=request.user, today=today),
+            "measurements_due": measurements_due(user=request.user, today=today)[:10],
+            "risks_due": list(risks_due(user=request.user, today=today)[:10]),
+            "proposal_actions_due": list(proposal_actions_due(user=request.user, today=today)[:10]),
         },
     )
 

@@ -4,6 +4,7 @@ environment (12-factor), read once here with django-environ."""
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -66,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qms.context_processors.navigation",
+                "qms.context_processors.notifications",
             ],
         },
     },
@@ -128,14 +130,75 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BEAT_SCHEDULE: dict = {}
+# Publishing gives up quickly when Redis is down (kombu would otherwise keep reconnecting inside
+# the web request); what was not queued waits in the database for the next sweep.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# The daily sweeps (Europe/Warsaw time), each app's in its own tasks.py; digests after them;
+# and a frequent pass that queues again whatever an outage or a killed worker left waiting.
+CELERY_BEAT_SCHEDULE = {
+    "audits-upcoming": {
+        "task": "audits.tasks.sweep_audits_upcoming",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "audit-reports-overdue": {
+        "task": "audits.tasks.sweep_audit_reports_overdue",
+        "schedule": crontab(hour=6, minute=5),
+    },
+    "audit-programme": {
+        "task": "audits.tasks.sweep_audit_programme",
+        "schedule": crontab(hour=6, minute=10),
+    },
+    "corrective-actions": {
+        "task": "nonconformities.tasks.sweep_corrective_actions",
+        "schedule": crontab(hour=6, minute=15),
+    },
+    "verifications": {
+        "task": "nonconformities.tasks.sweep_verifications",
+        "schedule": crontab(hour=6, minute=20),
+    },
+    "measurements": {
+        "task": "reviews.tasks.sweep_measurements",
+        "schedule": crontab(hour=6, minute=25),
+    },
+    "risk-reviews": {
+        "task": "reviews.tasks.sweep_risk_reviews",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "improvement-actions": {
+        "task": "reviews.tasks.sweep_improvement_actions",
+        "schedule": crontab(hour=6, minute=35),
+    },
+    "management-review": {
+        "task": "reviews.tasks.sweep_management_review",
+        "schedule": crontab(hour=6, minute=40),
+    },
+    "digests": {"task": "qms.tasks.send_digests", "schedule": crontab(hour=7, minute=0)},
+    "requeue-waiting": {"task": "qms.tasks.requeue_waiting", "schedule": crontab(minute="*/15")},
+}
+
+# Reminders (qms.reminders). The e-mails link to SITE_URL; a claim older than the stale limit
+# is taken to belong to a worker that died (it must exceed EMAIL_TIMEOUT by far, or a slow
+# mail server could see the same reminder sent twice).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+REMINDER_STALE_CLAIM_MINUTES = env.int("REMINDER_STALE_CLAIM_MINUTES", default=10)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_RETRY_BASE_SECONDS = 60
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SZJ <szj@localhost>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# Sessions end after 30 minutes without activity (every request renews the window) and when
+# the browser closes: shared office computers are common in a city hall.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -26,3 +26,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 # The health check answers plain HTTP from the load balancer and the container runtime.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Login throttling counters must be shared by every gunicorn worker: keep them in Redis.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=env("REDIS_URL")),
+    }
+}

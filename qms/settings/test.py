@@ -5,7 +5,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
-SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
+SECRET_KEY = "test-only-key-not-secret"  # noqa: S105  # nosec B105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/szj"),

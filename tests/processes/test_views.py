@@ -330,3 +330,27 @@ def test_detail_says_there_are_no_open_cards_to_those_who_would_see_them(persona
         assert "No open nonconformity cards." in page
     page = client_for(personas.pracownik).get(reverse("processes:detail", args=[own_process.pk]))
     assert page.context["show_cards"] is False
+
+
+def test_changing_the_owner_on_the_edit_form_moves_the_permission(personas, own_process):
+    from processes.selectors import process_can_edit_description
+    from qms.models import User
+
+    response = client_for(personas.koordynator).post(
+        reverse("processes:edit", args=[own_process.pk]),
+        {
+            "category": "PG",
+            "code": own_process.code,
+            "name": own_process.name,
+            "owner_unit": own_process.owner_unit_id,
+            "owner": personas.wlasciciel2.pk,
+            "purpose": "",
+            "inputs": "",
+            "outputs": "",
+            "version": own_process.version,
+        },
+    )
+    assert response.status_code == 302
+    process = Process.objects.get(pk=own_process.pk)
+    assert not process_can_edit_description(User.objects.get(pk=personas.wlasciciel.pk), process)
+    assert process_can_edit_description(User.objects.get(pk=personas.wlasciciel2.pk), process)

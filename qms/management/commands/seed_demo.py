@@ -18,8 +18,12 @@ from processes.services import document_add, process_create, process_update
 from qms import roles
 from qms.models import OrganisationalUnit, User
 from qms.services import create_recorded, save_versioned
+from reviews.demo_objectives import seed_objectives
+from reviews.demo_registers import seed_registers
+from reviews.demo_review import seed_review
 
-DEMO_PASSWORD = "demo-szj-2026"
+# Published in README on purpose; the command refuses to run with DEBUG off.
+DEMO_PASSWORD = "demo-szj-2026"  # nosec B105
 
 # code, name, parent code
 UNITS = [
@@ -484,6 +488,9 @@ class Command(BaseCommand):
                 created += 1
         created += seed_audits(people)
         created += seed_nonconformities(people)
+        created += seed_registers(people)
+        created += seed_objectives(people)
+        created += seed_review(people)
         return created
 
     def _person(self, username, first, last, unit, position, role_names) -> tuple[User, int]:

@@ -1,0 +1,430 @@
+"""Reads of management reviews (przegląd zarządzania, Księga Jakości §29): who may see and do
+what, the access helpers the views use, the start-page sections, and the plain queries the
+compilation of the inputs a–j needs (``reviews.inputs``).
+
+Top management and the Pełnomocnik read every review; the Pełnomocnik prepares them; only the
+Prezydent approves the minutes; a decision's owner sees and completes their own decisions.
+Every query here is a fixed number of statements whatever the number of records.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from audits.models import Audit, Finding
+from nonconformities.models import CorrectiveAction, Nonconformity
+from processes.models import Process
+from qms import roles
+from qms.models import User
+from qms.pdf import field_labels, render_pdf
+from reviews.models import (
+    ContextIssue,
+    Feedback,
+    InterestedParty,
+    ManagementReview,
+    QualityObjective,
+    ReviewDecision,
+)
+from reviews.selectors import is_pelnomocnik, is_prezydent, reads_everything, signed_in
+
+R = ManagementReview.Status
+D = ReviewDecision.Status
+
+# --- who may do what ------------------------------------------------------------------------
+
+
+def can_prepare_reviews(user: User) -> bool:
+    """Creates, comments and convenes reviews and records their decisions (Pełnomocnik)."""
+    return is_pelnomocnik(user)
+
+
+def can_approve_reviews(user: User) -> bool:
+    """Approves the minutes (Prezydent only)."""
+    return is_prezydent(user)
+
+
+def is_top_management(user: User) -> bool:
+    """May take part in a review: the Prezydent, top management and the Pełnomocnik."""
+    return reads_everything(user)
+
+
+def top_management() -> QuerySet[User]:
+    """The people who may be named as participants."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__name__in=[roles.PREZYDENT, roles.NAJWYZSZE_KIEROWNICTWO, roles.PELNOMOCNIK],
+        )
+        .distinct()
+        .select_related("unit")
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+# --- access helpers -------------------------------------------------------------------------
+
+
+def reviews_visible(*, user: User) -> QuerySet[ManagementReview]:
+    """Every review for top management and the Pełnomocnik, none for anyone else."""
+    if not reads_everything(user):
+        return ManagementReview.objects.none()
+    return ManagementReview.objects.select_related("prepared_by", "approved_by").annotate(
+        decisions_total=Count("decisions", distinct=True),
+        decisions_open=Count("decisions", filter=Q(decisions__status=D.OPEN), distinct=True),
+    )
+
+
+def review_get(*, user: User, pk: int) -> ManagementReview:
+    """A review with its participants and decisions; 404 if there is none,
+    ``PermissionDenied`` unless ``user`` reads everything."""
+    if not reads_everything(user):
+        raise PermissionDenied
+    decisions = ReviewDecision.objects.select_related("owner").order_by("type", "id")
+    return get_object_or_404(
+        ManagementReview.objects.select_related("prepared_by", "approved_by").prefetch_related(
+            Prefetch("participants", queryset=User.objects.select_related("unit")),
+            Prefetch("decisions", queryset=decisions),
+        ),
+        pk=pk,
+    )
+
+
+def decision_get(*, user: User, pk: int) -> ReviewDecision:
+    """A decision for top management, the Pełnomocnik or its owner; 404 / ``PermissionDenied``."""
+    if not signed_in(user):
+        raise PermissionDenied
+    decision = get_object_or_404(ReviewDecision.objects.select_related("review", "owner"), pk=pk)
+    if not (reads_everything(user) or decision.owner_id == user.pk):
+        raise PermissionDenied
+    return decision
+
+
+def can_complete_decision(user: User, decision: ReviewDecision) -> bool:
+    """The owner records an open decision of a held or approved review as done."""
+    return (
+        signed_in(user)
+        and decision.owner_id == user.pk
+        and decision.status == D.OPEN
+        and decision.review.status in (R.HELD, R.APPROVED)
+    )
+
+
+def my_decisions(*, user: User) -> QuerySet[ReviewDecision]:
+    """Decisions ``user`` owns, of reviews that were held (a draft's decisions are proposals)."""
+    if not signed_in(user):
+        return ReviewDecision.objects.none()
+    return (
+        ReviewDecision.objects.filter(owner=user, review__status__in=[R.HELD, R.APPROVED])
+        .select_related("review")
+        .order_by("status", "deadline", "id")
+    )
+
+
+def review_dashboard_sections(*, user: User, today: datetime.date) -> dict:
+    """What the reviews ask of ``user`` now (a fixed number of queries): their open review
+    decisions, split into overdue and not yet due, and — for the Prezydent — minutes waiting
+    for approval, for the Pełnomocnik — reviews being prepared."""
+    open_decisions = my_decisions(user=user).filter(status=D.OPEN).order_by("deadline", "id")
+    sections = {
+        "review_decisions_overdue": list(open_decisions.filter(deadline__lt=today)[:10]),
+        "review_decisions_open": list(open_decisions.filter(deadline__gte=today)[:10]),
+        "reviews_to_approve": [],
+        "reviews_in_preparation": [],
+    }
+    if can_approve_reviews(user):
+        sections["reviews_to_approve"] = list(
+            ManagementReview.objects.filter(status=R.HELD).order_by("meeting_date")
+        )
+    if can_prepare_reviews(user):
+        sections["reviews_in_preparation"] = list(
+            ManagementReview.objects.filter(status__in=[R.DRAFT, R.HELD]).order_by("meeting_date")
+        )
+    return sections
+
+
+# --- the period -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """The review's period: dates inclusive, and the matching half-open range of moments in
+    the city hall's time zone for timestamps (``start <= t < end``)."""
+
+    first_day: datetime.date
+    last_day: datetime.date
+
+    @property
+    def start(self) -> datetime.datetime:
+        return _midnight(self.first_day)
+
+    @property
+    def end(self) -> datetime.datetime:
+        return _midnight(self.last_day + datetime.timedelta(days=1))
+
+    def moments(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
+
+    def days(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.first_day, f"{field}__lte": self.last_day})
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def review_period(review: ManagementReview) -> Period:
+    return Period(review.period_start, review.period_end)
+
+
+# --- a) and g): decisions of earlier reviews --------------------------------------------------
+
+
+def earlier_decisions(review: ManagementReview) -> list[ReviewDecision]:
+    """Decisions of the reviews held before this one that this review has to look at: those
+    still open, and those closed (done or cancelled) since the previous review's meeting, so
+    every decision is reported at least once after it was made (2 queries)."""
+    earlier = ManagementReview.objects.filter(
+        meeting_date__lt=review.meeting_date, status__in=[R.HELD, R.APPROVED]
+    ).exclude(pk=review.pk)
+    previous_meeting = earlier.order_by("-meeting_date").values_list("meeting_date", flat=True)
+    previous_meeting = previous_meeting.first()
+    if previous_meeting is None:
+        return []
+    return list(
+        ReviewDecision.objects.filter(review__in=earlier)
+        .filter(Q(status=D.OPEN) | Q(completed_at__gte=_midnight(previous_meeting)))
+        .select_related("review", "owner")
+        .order_by("review__meeting_date", "type", "id")
+    )
+
+
+# --- b) the context register ----------------------------------------------------------------
+
+
+def context_changes(model: type[ContextIssue] | type[InterestedParty], period: Period) -> list:
+    """Records of ``model`` (context issues or interested parties) created, changed,
+    reviewed or retired in the period, from their history rows — so a record changed in the
+    period and again after it still counts (1 query). Each record gets ``created_in``,
+    ``changed_in``, ``active_before`` and ``active_at_end`` (its ``is_active`` as the period
+    began and ended; None when it did not exist yet)."""
+    history = model.history.model  # type: ignore[attr-defined]
+    rows = history.objects.filter(id=OuterRef("pk"))
+    in_period = rows.filter(period.moments("history_date"))
+    latest = ("-history_date", "-history_id")
+    return list(
+        model.objects.annotate(
+            created_in=Exists(in_period.filter(history_type="+")),
+            changed_in=Exists(in_period.filter(history_type="~")),
+            active_before=Subquery(
+                rows.filter(history_date__lt=period.start).order_by(*latest).values("is_active")[:1]
+            ),
+            active_at_end=Subquery(
+                rows.filter(history_date__lt=period.end).order_by(*latest).values("is_active")[:1]
+            ),
+        )
+        .filter(Exists(in_period) | period.days("last_reviewed"))
+        .order_by(*model._meta.ordering)
+    )
+
+
+# --- c) and j): audits and their findings ---------------------------------------------------
+
+
+def audits_in_period(period: Period) -> QuerySet[Audit]:
+    """Audits of the period: by their start date, or — not started yet — by the planned
+    month (so the review also sees the audits of the plan that did not take place)."""
+    first = period.first_day.year * 100 + period.first_day.month
+    last = period.last_day.year * 100 + period.last_day.month
+    return Audit.objects.annotate(planned_ym=F("year") * 100 + F("planned_month")).filter(
+        period.days("start_date")
+        | Q(start_date__isnull=True, planned_ym__gte=first, planned_ym__lte=last)
+    )
+
+
+def audits_with_findings(period: Period) -> list[Audit]:
+    """The period's audits with their processes and the number of (not withdrawn) findings
+    (2 queries)."""
+    return list(
+        audits_in_period(period)
+        .select_related("lead_auditor")
+        .prefetch_related(Prefetch("processes", queryset=Process.objects.order_by("sort_key")))
+        .annotate(findings_count=Count("findings", filter=Q(findings__withdrawn=False)))
+        .order_by("year", "planned_month", "start_date", "number")
+    )
+
+
+def findings_by_type(period: Period) -> list[dict]:
+    """``[{"type", "grade", "n"}]`` for the findings of the period's audits (1 query)."""
+    return list(
+        Finding.objects.filter(audit__in=audits_in_period(period).values("pk"), withdrawn=False)
+        .values("type", "grade")
+        .annotate(n=Count("id"))
+        .order_by("type", "grade")
+    )
+
+
+def improvement_findings(period: Period) -> list[Finding]:
+    """Opportunities for improvement found by the period's audits (1 query)."""
+    return list(
+        Finding.objects.filter(
+            audit__in=audits_in_period(period).values("pk"),
+            type=Finding.Type.IMPROVEMENT,
+            withdrawn=False,
+        )
+        .select_related("audit", "process")
+        .order_by("audit__number", "number")
+    )
+
+
+def cards_by_source(period: Period, sources: list[str]) -> dict[str, int]:
+    """How many cards of each of ``sources`` were raised in the period (1 query)."""
+    rows = (
+        Nonconformity.objects.filter(period.moments("created_at"), source__in=sources)
+        .values("source")
+        .annotate(n=Count("id"))
+    )
+    return {row["source"]: row["n"] for row in rows}
+
+
+# --- d) nonconformity cards and corrective actions ------------------------------------------
+
+OPEN_ACTION = [CorrectiveAction.Status.PLANNED, CorrectiveAction.Status.IN_PROGRESS]
+
+
+def card_counts(period: Period) -> dict[str, int]:
+    """Cards open now and raised in the period (1 query)."""
+    return Nonconformity.objects.aggregate(
+        open=Count("id", filter=Q(status__in=Nonconformity.OPEN_STATUSES)),
+        raised=Count("id", filter=period.moments("created_at")),
+    )
+
+
+def verifications_in_period(period: Period) -> list[dict]:
+    """Every verification of effectiveness made in the period, effective or not, from the
+    cards' history: a card found not effective and verified again counts twice (1 query)."""
+    history = Nonconformity.history.model  # type: ignore[attr-defined]
+    return list(
+        history.objects.filter(period.moments("verified_at"))
+        .values("id", "number", "verified_at", "verification_effective")
+        .distinct()
+        .order_by("verified_at", "id")
+    )
+
+
+def action_counts(period: Period, as_of: datetime.date) -> dict[str, int]:
+    """Actions open now (on open cards), overdue on ``as_of``, and done in the period (1 query)."""
+    open_q = Q(status__in=OPEN_ACTION, card__status__in=Nonconformity.OPEN_STATUSES)
+    return CorrectiveAction.objects.aggregate(
+        open=Count("id", filter=open_q),
+        overdue=Count("id", filter=open_q & Q(deadline__lt=as_of)),
+        done=Count(
+            "id", filter=Q(status=CorrectiveAction.Status.DONE) & period.moments("completed_at")
+        ),
+    )
+
+
+def overdue_actions(as_of: datetime.date) -> list[CorrectiveAction]:
+    """Open actions of open cards past their deadline on ``as_of`` (1 query)."""
+    return list(
+        CorrectiveAction.objects.filter(
+            status__in=OPEN_ACTION,
+            card__status__in=Nonconformity.OPEN_STATUSES,
+            deadline__lt=as_of,
+        )
+        .select_related("card__process", "responsible")
+        .order_by("deadline", "id")
+    )
+
+
+# --- e) and f) customer feedback ------------------------------------------------------------
+
+CASE_KINDS = [Feedback.Kind.COMPLAINT, Feedback.Kind.REQUEST, Feedback.Kind.PETITION]
+
+
+def cases_to_note(period: Period) -> list[Feedback]:
+    """Complaints, requests and petitions of the period found justified or that led to a
+    nonconformity card (1 query)."""
+    return list(
+        Feedback.objects.filter(period.days("received"), kind__in=CASE_KINDS)
+        .filter(Q(outcome=Feedback.Outcome.JUSTIFIED) | Q(nonconformity__isnull=False))
+        .select_related("unit", "nonconformity")
+        .order_by("received", "id")
+    )
+
+
+# --- i) quality objectives ------------------------------------------------------------------
+
+
+def objectives_of_period(period: Period) -> QuerySet[QualityObjective]:
+    """Current objectives of the years the period touches (measurements are prefetched by
+    ``reviews.selectors.objectives.objectives_with_status``)."""
+    return (
+        QualityObjective.objects.filter(
+            is_active=True, year__gte=period.first_day.year, year__lte=period.last_day.year
+        )
+        .select_related("owner", "unit")
+        .order_by("year", "title", "id")
+    )
+
+
+# --- the minutes ----------------------------------------------------------------------------
+
+
+def minutes_context(review: ManagementReview, *, final: bool) -> dict:
+    """What ``reviews/pdf/minutes.html`` needs: the compiled inputs, the decisions, the
+    participants and the signatures. Reads the review's fields as they are in memory (the
+    approval renders before it saves) and its participants and decisions from the database."""
+    # reviews.inputs reads through this module, so it is imported when first needed.
+    from reviews.inputs import compile_inputs
+
+    participants = list(
+        review.participants.select_related("unit").order_by("last_name", "first_name")
+    )
+    decisions = list(
+        ReviewDecision.objects.filter(review=review).select_related("owner").order_by("type", "id")
+    )
+    title = _("Minutes of management review %(number)s") % {"number": review.number}
+    identity = _("Minutes of management review %(number)s of %(date)s") % {
+        "number": review.number,
+        "date": date_format(review.meeting_date, "DATE_FORMAT"),
+    }
+    return {
+        "review": review,
+        "sections": compile_inputs(review),
+        "decisions": decisions,
+        # Every kind of output of §29 is printed, with "none" when the review decided nothing.
+        "decisions_by_type": [
+            (label, [d for d in decisions if d.type == value])
+            for value, label in ReviewDecision.Type.choices
+        ],
+        "participants": participants,
+        "labels": {
+            "review": field_labels(ManagementReview),
+            "decision": field_labels(ReviewDecision),
+        },
+        "signatures": [
+            (_("Prepared by: Quality management representative"), review.prepared_by),
+            (_("Approved by: Mayor of the City"), review.approved_by if final else None),
+        ],
+        "draft": not final,
+        "pdf": True,
+        "pdf_title": title,
+        "pdf_identity": identity,
+    }
+
+
+def minutes_pdf(review: ManagementReview, *, final: bool) -> bytes:
+    """The minutes as a PDF. ``final`` is the approved document, always in the official
+    language (Polish) whoever approves it; a draft is in the reader's language and marked as
+    a draft on every page."""
+    if final:
+        with translation.override(settings.LANGUAGE_CODE):
+            return render_pdf("reviews/pdf/minutes.html", minutes_context(review, final=True))
+    return render_pdf("reviews/pdf/minutes.html", minutes_context(review, final=False))
