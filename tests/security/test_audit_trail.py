@@ -66,3 +66,29 @@ def test_no_unlisted_write_bypasses_history():
                 if allowed is None or allowed not in line:
                     offenders.append(f"{relative}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_state_changes_need_the_csrf_token(personas, own_process):
+    from django.test import Client
+    from django.urls import reverse
+
+    from processes.models import Process
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.wlasciciel)
+    response = client.post(
+        reverse("processes:describe", args=[own_process.pk]),
+        {"purpose": "Bez tokenu", "inputs": "", "outputs": "", "version": own_process.version},
+    )
+    assert response.status_code == 403
+    assert Process.objects.get(pk=own_process.pk).purpose != "Bez tokenu"
+
+
+def test_set_language_never_redirects_to_another_host(client, db):
+    from django.urls import reverse
+
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
