@@ -46,8 +46,15 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/bandit -q -r qms processes audits nonconformities reviews -x '*/migrations/*' 
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run -v 0
 
-test: $(VENV)/.installed-dev translations lint
+# The browser tests' tooling (axe-core, the Nu Html Checker): reinstalled when the lock changes.
+# --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime; the machine's java is used.
+node_modules: package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the browser tests: apt-get install npm"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed-dev translations lint node_modules
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .test-media db.sqlite3 .pytest_cache
+	rm -rf $(VENV) staticfiles .test-media db.sqlite3 .pytest_cache node_modules test-artifacts
