@@ -9,6 +9,7 @@ from qms.auth_forms import LoginForm, PasswordChangeForm
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("deklaracja-dostepnosci/", views.accessibility_statement, name="accessibility"),
     path(
         "logowanie/",
         auth_views.LoginView.as_view(

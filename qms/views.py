@@ -42,6 +42,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The deklaracja dostępności, public as the law requires, linked from every page."""
+    return render(request, "qms/accessibility.html")
+
+
 def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:

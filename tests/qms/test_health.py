@@ -48,3 +48,22 @@ def test_pages_carry_a_strict_content_security_policy(client):
     # No inline script or style attribute in the page itself, so the policy costs nothing.
     page = response.content.decode()
     assert "<script>" not in page and " style=" not in page and "onclick" not in page
+
+
+@pytest.mark.django_db
+def test_the_accessibility_statement_is_public_and_linked_from_every_page(client, personas):
+    from tests.conftest import client_for
+
+    statement = client.get(reverse("accessibility"))
+    assert statement.status_code == 200
+    page = statement.content.decode()
+    for section in [
+        "a11y-status",
+        "a11y-preparation-date",
+        "a11y-feedback-and-contact-information",
+        "a11y-procedure",
+        "Rzecznika Praw Obywatelskich",
+    ]:
+        assert section in page
+    dashboard = client_for(personas.pracownik).get(reverse("dashboard")).content.decode()
+    assert reverse("accessibility") in dashboard

@@ -8,7 +8,7 @@ from tests.conftest import client_for
 
 # Logout only accepts POST and signs nobody in; the rest need no account by design.
 # The calendar feed is read by calendar programs and authenticated by its secret token.
-PUBLIC = {"login", "logout", "healthz", "set_language", "audits:calendar_feed"}
+PUBLIC = {"login", "logout", "healthz", "set_language", "audits:calendar_feed", "accessibility"}
 
 
 def _url_names(resolver=None, namespace: str = "") -> list[tuple[str, URLPattern]]:

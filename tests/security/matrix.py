@@ -69,6 +69,7 @@ MATRIX: dict[str, Rule] = {
     # --- the project: sign-in, dashboard, notifications ----------------------------------
     "dashboard": _(SIGNED_IN),
     "healthz": _(EVERYONE, note="says only which component failed"),
+    "accessibility": _(EVERYONE, note="the deklaracja dostępności is public by law"),
     "login": _({ANONIM}, denied=302, post=EVERYONE, note="signed-in people are sent home"),
     "logout": Rule(EVERYONE, ok=405, post=EVERYONE, note="POST only"),
     "password_change": _(SIGNED_IN),
