@@ -25,21 +25,7 @@ from audits.models import (
 )
 from processes.models import Process
 from qms.models import OrganisationalUnit, User
-from qms.services import create_recorded, save_versioned
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You are not allowed to do this."))
-
-
-def _require_state(obj: Any, *states: str) -> None:
-    if obj.status not in states:
-        raise ValidationError(
-            _("This cannot be done while the status is “%(status)s”.")
-            % {"status": obj.get_status_display()},
-            code="wrong_state",
-        )
+from qms.services import create_recorded, require, require_state, save_versioned
 
 
 def _lock(obj: Any) -> Any:
@@ -64,7 +50,7 @@ def _transition(obj: Any, *, by: User | None, expected_version: int | None, **ch
 @transaction.atomic
 def auditor_list_create(*, year: int, by: User) -> AuditorList:
     """Start an empty candidate list for ``year`` (Koordynator WOU)."""
-    _require(selectors.can_prepare_programme(by))
+    require(selectors.can_prepare_programme(by))
     if AuditorList.objects.filter(year=year).exists():
         raise ValidationError(_("A candidate list for %(year)s already exists.") % {"year": year})
     return create_recorded(AuditorList(year=year), by=by)
@@ -75,7 +61,7 @@ def auditor_list_carry_over(*, year: int, by: User) -> AuditorList:
     """Start ``year``'s list from the previous year's auditors in one action. Every carried
     candidate is marked as not yet reviewed: the list cannot be submitted until each one was
     looked at again (certificate still valid, person still employed)."""
-    _require(selectors.can_prepare_programme(by))
+    require(selectors.can_prepare_programme(by))
     previous = AuditorList.objects.filter(year=year - 1).first()
     if previous is None:
         raise ValidationError(
@@ -99,7 +85,7 @@ def auditor_list_carry_over(*, year: int, by: User) -> AuditorList:
 
 
 def _require_draft_list(auditor_list: AuditorList) -> None:
-    _require_state(auditor_list, AuditorList.Status.DRAFT)
+    require_state(auditor_list, AuditorList.Status.DRAFT)
 
 
 @transaction.atomic
@@ -112,7 +98,7 @@ def auditor_candidate_add(
     certificate_date: datetime.date,
     notes: str = "",
 ) -> AuditorCandidate:
-    _require(selectors.can_prepare_programme(by))
+    require(selectors.can_prepare_programme(by))
     _require_draft_list(_lock(auditor_list))
     existing = auditor_list.candidates.filter(person=person).first()
     if existing is not None and not existing.removed:
@@ -146,7 +132,7 @@ def auditor_candidate_update(
     *, candidate: AuditorCandidate, by: User, expected_version: int, **fields: Any
 ) -> AuditorCandidate:
     """Change a candidate's evidence; saving it marks the candidate as reviewed."""
-    _require(selectors.can_prepare_programme(by))
+    require(selectors.can_prepare_programme(by))
     _require_draft_list(_lock(candidate.auditor_list))
     allowed = {"qualification", "certificate_date", "notes", "reviewed", "removed"}
     for name, value in fields.items():
@@ -173,7 +159,7 @@ def auditor_list_submit(
     *, auditor_list: AuditorList, by: User, expected_version: int
 ) -> AuditorList:
     """Send the list to the Prezydent. Every candidate must have been reviewed."""
-    _require(selectors.can_prepare_programme(by))
+    require(selectors.can_prepare_programme(by))
     current = _lock(auditor_list)
     _require_draft_list(current)
     active = current.candidates.filter(removed=False)
@@ -199,8 +185,8 @@ def auditor_list_return(
     *, auditor_list: AuditorList, by: User, expected_version: int, comment: str
 ) -> AuditorList:
     """The Prezydent sends the list back for corrections, saying why."""
-    _require(selectors.can_approve_programme(by))
-    _require_state(_lock(auditor_list), AuditorList.Status.SUBMITTED)
+    require(selectors.can_approve_programme(by))
+    require_state(_lock(auditor_list), AuditorList.Status.SUBMITTED)
     if not comment.strip():
         raise ValidationError({"comment": _("Say what needs to be corrected.")})
     return _transition(
@@ -222,8 +208,8 @@ def auditor_list_appoint(
     ordinance_date: datetime.date,
 ) -> AuditorList:
     """The Prezydent appoints the listed candidates as the year's auditors by ordinance."""
-    _require(selectors.can_approve_programme(by))
-    _require_state(_lock(auditor_list), AuditorList.Status.SUBMITTED)
+    require(selectors.can_approve_programme(by))
+    require_state(_lock(auditor_list), AuditorList.Status.SUBMITTED)
     if not ordinance_number.strip():
         raise ValidationError({"ordinance_number": _("Give the ordinance number.")})
     return _transition(
@@ -244,7 +230,7 @@ def auditor_list_appoint(
 @transaction.atomic
 def audit_plan_create(*, year: int, by: User) -> AuditPlan:
     """Start the first revision of ``year``'s plan (Koordynator WOU)."""
-    _require(selectors.can_prepare_programme(by))
+    require(selectors.can_prepare_programme(by))
     if AuditPlan.objects.filter(year=year).exists():
         raise ValidationError(_("A plan for %(year)s already exists.") % {"year": year})
     return create_recorded(AuditPlan(year=year, prepared_by=by), by=by)
@@ -304,8 +290,8 @@ def planned_audit_save(
 ) -> PlannedAudit:
     """Add an entry to a draft plan, or change one. The rules are checked now, so a plan
     never holds an assignment it could not be approved with."""
-    _require(selectors.can_prepare_programme(by))
-    _require_state(_lock(plan), AuditPlan.Status.DRAFT)
+    require(selectors.can_prepare_programme(by))
+    require_state(_lock(plan), AuditPlan.Status.DRAFT)
     processes, units, team = list(processes), list(units), list(team)
     if not processes:
         raise ValidationError({"processes": _("Choose at least one process.")})
@@ -333,8 +319,8 @@ def planned_audit_save(
 @transaction.atomic
 def planned_audit_remove(*, entry: PlannedAudit, by: User, expected_version: int) -> PlannedAudit:
     """Take an entry out of a draft plan (it stays on record as removed)."""
-    _require(selectors.can_prepare_programme(by))
-    _require_state(_lock(entry.plan), AuditPlan.Status.DRAFT)
+    require(selectors.can_prepare_programme(by))
+    require_state(_lock(entry.plan), AuditPlan.Status.DRAFT)
     entry.withdrawn = True
     return save_versioned(entry, expected_version=expected_version, by=by)
 
@@ -343,9 +329,9 @@ def planned_audit_remove(*, entry: PlannedAudit, by: User, expected_version: int
 def audit_plan_submit(*, plan: AuditPlan, by: User, expected_version: int) -> AuditPlan:
     """Send the draft to the Prezydent. Every entry needs a lead auditor and must still pass
     the appointment and impartiality rules."""
-    _require(selectors.can_prepare_programme(by))
+    require(selectors.can_prepare_programme(by))
     current = _lock(plan)
-    _require_state(current, AuditPlan.Status.DRAFT)
+    require_state(current, AuditPlan.Status.DRAFT)
     entries = list(selectors.plan_entries(current))
     if not entries:
         raise ValidationError(_("The plan has no audits."))
@@ -383,8 +369,8 @@ def audit_plan_return(
     *, plan: AuditPlan, by: User, expected_version: int, comment: str
 ) -> AuditPlan:
     """The Prezydent sends a submitted plan back for corrections, saying why."""
-    _require(selectors.can_approve_programme(by))
-    _require_state(_lock(plan), AuditPlan.Status.SUBMITTED)
+    require(selectors.can_approve_programme(by))
+    require_state(_lock(plan), AuditPlan.Status.SUBMITTED)
     if not comment.strip():
         raise ValidationError({"comment": _("Say what needs to be corrected.")})
     return _transition(
@@ -407,8 +393,8 @@ def audit_plan_approve(
 ) -> AuditPlan:
     """The Prezydent approves the plan by ordinance; an earlier approved revision of the same
     year becomes superseded (and stays readable)."""
-    _require(selectors.can_approve_programme(by))
-    _require_state(_lock(plan), AuditPlan.Status.SUBMITTED)
+    require(selectors.can_approve_programme(by))
+    require_state(_lock(plan), AuditPlan.Status.SUBMITTED)
     if not ordinance_number.strip():
         raise ValidationError({"ordinance_number": _("Give the ordinance number.")})
     for older in AuditPlan.objects.select_for_update().filter(
@@ -431,9 +417,9 @@ def audit_plan_approve(
 def audit_plan_revise(*, plan: AuditPlan, by: User, reason: str) -> AuditPlan:
     """Start a new revision of an approved plan: a draft copy of its entries. The approved
     revision stays in force, unchanged, until the new one is approved."""
-    _require(selectors.can_prepare_programme(by))
+    require(selectors.can_prepare_programme(by))
     current = _lock(plan)
-    _require_state(current, AuditPlan.Status.APPROVED)
+    require_state(current, AuditPlan.Status.APPROVED)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the plan is being changed.")})
     if AuditPlan.objects.filter(
@@ -475,9 +461,9 @@ def audit_plan_revise(*, plan: AuditPlan, by: User, reason: str) -> AuditPlan:
 def audits_create_from_plan(*, plan: AuditPlan, by: User) -> list[Audit]:
     """Create an audit for each entry of the approved plan that has none yet. Numbers are
     A/<year>/<nn>, allocated under a lock on the plan so they never repeat."""
-    _require(selectors.can_prepare_programme(by))
+    require(selectors.can_prepare_programme(by))
     current = _lock(plan)
-    _require_state(current, AuditPlan.Status.APPROVED)
+    require_state(current, AuditPlan.Status.APPROVED)
     done = set(Audit.objects.filter(year=plan.year).values_list("entry_key", flat=True))
     count = Audit.objects.filter(year=plan.year).count()
     created = []
@@ -520,7 +506,7 @@ AUDIT_FIELDS = {
 
 def _require_audit_editor(by: User, audit: Audit) -> Audit:
     fresh = selectors.audit_get(user=by, pk=audit.pk)
-    _require(selectors.can_edit_audit(by, fresh))
+    require(selectors.can_edit_audit(by, fresh))
     return fresh
 
 
@@ -543,8 +529,8 @@ def audit_update(*, audit: Audit, by: User, expected_version: int, **fields: Any
 def audit_start(*, audit: Audit, by: User, expected_version: int) -> Audit:
     """The lead auditor opens the audit."""
     current = _lock(audit)
-    _require(current.lead_auditor_id == by.pk)
-    _require_state(current, Audit.Status.PLANNED)
+    require(current.lead_auditor_id == by.pk)
+    require_state(current, Audit.Status.PLANNED)
     return _transition(
         current,
         by=by,
@@ -559,8 +545,8 @@ def audit_submit_report(*, audit: Audit, by: User, expected_version: int) -> Aud
     """The lead auditor submits the report: the audit's record is then frozen for the
     auditors."""
     current = _lock(audit)
-    _require(current.lead_auditor_id == by.pk)
-    _require_state(current, Audit.Status.IN_PROGRESS)
+    require(current.lead_auditor_id == by.pk)
+    require_state(current, Audit.Status.IN_PROGRESS)
     missing = [
         str(Audit._meta.get_field(name).verbose_name)
         for name in ("start_date", "end_date", "conclusions")
@@ -583,8 +569,8 @@ def audit_submit_report(*, audit: Audit, by: User, expected_version: int) -> Aud
 def audit_acknowledge(*, audit: Audit, by: User, expected_version: int) -> Audit:
     """The owner of an audited process acknowledges the report."""
     current = _lock(audit)
-    _require(current.processes.filter(owner=by).exists())
-    _require_state(current, Audit.Status.REPORT_SUBMITTED)
+    require(current.processes.filter(owner=by).exists())
+    require_state(current, Audit.Status.REPORT_SUBMITTED)
     return _transition(
         current,
         by=by,
@@ -600,9 +586,9 @@ def audit_evaluate(
     *, audit: Audit, by: User, expected_version: int, assessment: str, comment: str
 ) -> Audit:
     """WOU's assessment of the audit on its merits (ocena merytoryczna)."""
-    _require(selectors.can_prepare_programme(by))
+    require(selectors.can_prepare_programme(by))
     current = _lock(audit)
-    _require_state(current, Audit.Status.ACKNOWLEDGED)
+    require_state(current, Audit.Status.ACKNOWLEDGED)
     if assessment not in Audit.Assessment.values:
         raise ValidationError({"assessment": _("Choose the assessment.")})
     if assessment != Audit.Assessment.POSITIVE and not comment.strip():
@@ -621,9 +607,9 @@ def audit_evaluate(
 
 @transaction.atomic
 def audit_close(*, audit: Audit, by: User, expected_version: int) -> Audit:
-    _require(selectors.can_close_audits(by))
+    require(selectors.can_close_audits(by))
     current = _lock(audit)
-    _require_state(current, Audit.Status.EVALUATED)
+    require_state(current, Audit.Status.EVALUATED)
     return _transition(
         current,
         by=by,

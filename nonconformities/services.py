@@ -23,24 +23,10 @@ from nonconformities.models import (
 )
 from processes.models import Process
 from qms.models import OrganisationalUnit, User
-from qms.services import create_recorded, save_versioned
+from qms.services import create_recorded, require, require_state, save_versioned
 
 S = Nonconformity.Status
 A = CorrectiveAction.Status
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You are not allowed to do this."))
-
-
-def _require_state(card: Nonconformity, *states: str) -> None:
-    if card.status not in states:
-        raise ValidationError(
-            _("This cannot be done while the status is “%(status)s”.")
-            % {"status": card.get_status_display()},
-            code="wrong_state",
-        )
 
 
 def _locked_card(card: Nonconformity, by: User) -> Nonconformity:
@@ -79,14 +65,14 @@ def card_raise(
     today = today or timezone.localdate()
     if finding is not None:
         finding = Finding.objects.select_for_update().select_related("audit").get(pk=finding.pk)
-        _require(selectors.can_raise_card(by, audit=finding.audit))
+        require(selectors.can_raise_card(by, audit=finding.audit))
         if finding.type != Finding.Type.NONCONFORMITY or finding.withdrawn:
             raise ValidationError(_("Only a nonconformity finding becomes a card."))
         if Nonconformity.objects.filter(finding=finding).exists():
             raise ValidationError(_("A card was already raised for this finding."))
         source = Nonconformity.Source.AUDIT_FINDING
     else:
-        _require(selectors.can_raise_card(by, process=process))
+        require(selectors.can_raise_card(by, process=process))
         if source == Nonconformity.Source.AUDIT_FINDING:
             raise ValidationError({"source": _("A card from an audit is raised from its finding.")})
     card = Nonconformity(
@@ -123,8 +109,8 @@ def card_update(
 ) -> Nonconformity:
     """Correct what the card says while it is newly reported."""
     current = _locked_card(card, by)
-    _require(selectors.can_manage_card(by, current))
-    _require_state(current, S.REPORTED)
+    require(selectors.can_manage_card(by, current))
+    require_state(current, S.REPORTED)
     for name, value in fields.items():
         if name not in CARD_FIELDS:
             raise ValueError(name)
@@ -139,8 +125,8 @@ def card_record_analysis(
     """Record the correction, the root-cause analysis (optionally as 5 × why) and whether
     similar nonconformities exist. A reported card moves to root-cause analysis."""
     current = _locked_card(card, by)
-    _require(selectors.can_manage_card(by, current))
-    _require_state(current, S.REPORTED, S.ANALYSIS, S.REOPENED)
+    require(selectors.can_manage_card(by, current))
+    require_state(current, S.REPORTED, S.ANALYSIS, S.REOPENED)
     for name, value in fields.items():
         if name not in ANALYSIS_FIELDS:
             raise ValueError(name)
@@ -169,8 +155,8 @@ def action_add(
     """Add a corrective action to the card's current round (its owner or a keeper)."""
     today = today or timezone.localdate()
     current = _locked_card(card, by)
-    _require(selectors.can_manage_card(by, current))
-    _require_state(current, S.ANALYSIS, S.PLANNED, S.IN_PROGRESS, S.REOPENED)
+    require(selectors.can_manage_card(by, current))
+    require_state(current, S.ANALYSIS, S.PLANNED, S.IN_PROGRESS, S.REOPENED)
     if not responsible.is_active:
         raise ValidationError({"responsible": _("Choose an active employee.")})
     _check_deadline(deadline, today)
@@ -198,7 +184,7 @@ def action_update(
 ) -> CorrectiveAction:
     """Change what an open action is and who does it (the deadline moves only by extension)."""
     card = _locked_card(action.card, by)
-    _require(selectors.can_manage_card(by, card))
+    require(selectors.can_manage_card(by, card))
     if not action.is_open:
         raise ValidationError(_("A finished action cannot be changed."))
     action.description, action.responsible = description, responsible
@@ -218,7 +204,7 @@ def action_extend_deadline(
     """Move a deadline, always with a reason; the extension is kept as its own record."""
     today = today or timezone.localdate()
     card = _locked_card(action.card, by)
-    _require(selectors.can_manage_card(by, card))
+    require(selectors.can_manage_card(by, card))
     if not action.is_open:
         raise ValidationError(_("A finished action cannot be changed."))
     if not reason.strip():
@@ -246,8 +232,8 @@ def action_extend_deadline(
 def card_plan_actions(*, card: Nonconformity, by: User, expected_version: int) -> Nonconformity:
     """Close the analysis: the root cause is known and the round's actions are planned."""
     current = _locked_card(card, by)
-    _require(selectors.can_manage_card(by, current))
-    _require_state(current, S.ANALYSIS, S.REOPENED)
+    require(selectors.can_manage_card(by, current))
+    require_state(current, S.ANALYSIS, S.REOPENED)
     if not current.root_cause.strip():
         raise ValidationError(_("Record the root cause first."))
     if not [a for a in current.actions.all() if a.round == current.round and a.is_open]:
@@ -259,7 +245,7 @@ def card_plan_actions(*, card: Nonconformity, by: User, expected_version: int) -
 def _require_responsible(action: CorrectiveAction, by: User) -> CorrectiveAction:
     """The action as it is now (locked), if ``by`` is its responsible person and it is open."""
     current = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
-    _require(current.responsible_id == by.pk)
+    require(current.responsible_id == by.pk)
     if not current.is_open:
         raise ValidationError(_("This action is already finished."))
     return current
@@ -270,7 +256,7 @@ def action_start(*, action: CorrectiveAction, by: User, expected_version: int) -
     """The responsible person starts the action; the card's actions are then in progress."""
     card = _locked_card(action.card, by)
     action = _require_responsible(action, by)
-    _require_state(card, S.PLANNED, S.IN_PROGRESS)
+    require_state(card, S.PLANNED, S.IN_PROGRESS)
     action.status = A.IN_PROGRESS
     save_versioned(action, expected_version=expected_version, by=by)
     if card.status == S.PLANNED:
@@ -292,7 +278,7 @@ def action_complete(
     When the round's last action is done, the card waits for effectiveness verification."""
     card = _locked_card(action.card, by)
     action = _require_responsible(action, by)
-    _require_state(card, S.PLANNED, S.IN_PROGRESS)
+    require_state(card, S.PLANNED, S.IN_PROGRESS)
     if not note.strip():
         raise ValidationError({"note": _("Describe what was done and where the evidence is.")})
     for upload in files:
@@ -336,8 +322,8 @@ def card_verify(
         raise PermissionDenied(
             _("You implemented actions on this card, so you cannot verify their effectiveness.")
         )
-    _require(selectors.can_verify(by, current, today=today))
-    _require_state(current, S.VERIFICATION)
+    require(selectors.can_verify(by, current, today=today))
+    require_state(current, S.VERIFICATION)
     if not note.strip():
         raise ValidationError({"note": _("Describe how the effectiveness was checked.")})
     current.verified_by, current.verified_at = by, timezone.now()
@@ -356,8 +342,8 @@ def card_cancel(
 ) -> Nonconformity:
     """A card raised by mistake is cancelled with a reason (a keeper only); never deleted."""
     current = _locked_card(card, by)
-    _require(selectors.is_keeper(by))
-    _require_state(current, *Nonconformity.OPEN_STATUSES)
+    require(selectors.is_keeper(by))
+    require_state(current, *Nonconformity.OPEN_STATUSES)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the cancellation.")})
     current.status = S.CANCELLED

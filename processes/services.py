@@ -18,15 +18,10 @@ from processes.selectors import (
     process_can_manage,
 )
 from qms.models import User
-from qms.services import create_recorded, save_versioned
+from qms.services import create_recorded, require, save_versioned
 
 DESCRIPTION_FIELDS = ("purpose", "inputs", "outputs")
 REGISTER_FIELDS = ("category", "code", "name", "owner_unit", "owner", *DESCRIPTION_FIELDS)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def sync_owner_permission(process: Process, previous_owner: User | None) -> None:
@@ -57,7 +52,7 @@ def _check_related(process: Process, related: Iterable[Process]) -> list[Process
 @transaction.atomic
 def process_create(*, by: User, related: Iterable[Process] = (), **fields: Any) -> Process:
     """Add a process to the register (register keepers only)."""
-    _require(process_can_manage(by))
+    require(process_can_manage(by))
     process = Process(**{k: v for k, v in fields.items() if k in REGISTER_FIELDS})
     related = _check_related(process, related)
     create_recorded(process, by=by)
@@ -80,7 +75,7 @@ def process_update(
 
     A change of owner moves the owner's object permission in the same transaction.
     """
-    _require(process_can_manage(by))
+    require(process_can_manage(by))
     # Read the owner as stored: a bound ModelForm has already copied the new one onto
     # ``process``, and the permission must be taken from whoever really held it.
     stored_owner_id = (
@@ -107,7 +102,7 @@ def process_update_description(
     *, process: Process, by: User, expected_version: int, **fields: Any
 ) -> Process:
     """Change the descriptive fields of ``process`` (its owner, or a register keeper)."""
-    _require(process_can_edit_description(by, process))
+    require(process_can_edit_description(by, process))
     for name, value in fields.items():
         if name not in DESCRIPTION_FIELDS:
             raise PermissionDenied(_("You are not allowed to do this."))
@@ -120,7 +115,7 @@ def process_update_description(
 @transaction.atomic
 def process_withdraw(*, process: Process, by: User, expected_version: int, reason: str) -> Process:
     """Withdraw a process from use. It stays in the register, visible as withdrawn."""
-    _require(process_can_manage(by))
+    require(process_can_manage(by))
     if not process.is_active:
         raise ValidationError(_("This process is already withdrawn."))
     if not reason.strip():
@@ -142,7 +137,7 @@ def process_withdraw(*, process: Process, by: User, expected_version: int, reaso
 @transaction.atomic
 def process_restore(*, process: Process, by: User, expected_version: int) -> Process:
     """Bring a withdrawn process back into use."""
-    _require(process_can_manage(by))
+    require(process_can_manage(by))
     if process.is_active:
         raise ValidationError(_("This process is already active."))
     process.status = Process.Status.ACTIVE
@@ -163,7 +158,7 @@ DOCUMENT_FIELDS = ("code", "title", "edition", "effective_date", "link", "file",
 @transaction.atomic
 def document_add(*, process: Process, by: User, **fields: Any) -> GoverningDocument:
     """Attach a governing document to ``process`` (its owner or a register keeper)."""
-    _require(process_can_edit_description(by, process))
+    require(process_can_edit_description(by, process))
     document = GoverningDocument(
         process=process, **{k: v for k, v in fields.items() if k in DOCUMENT_FIELDS}
     )
@@ -175,7 +170,7 @@ def document_update(
     *, document: GoverningDocument, by: User, expected_version: int, **fields: Any
 ) -> GoverningDocument:
     """Change a governing document; an edition no longer in force stays on record."""
-    _require(process_can_edit_description(by, document.process))
+    require(process_can_edit_description(by, document.process))
     for name, value in fields.items():
         if name not in DOCUMENT_FIELDS:
             raise ValueError(f"{name} is not a document field")
@@ -199,7 +194,7 @@ def process_register_import(*, rows: list[ImportRow], by: User) -> tuple[int, in
     All rows are written or none: the caller validated every row first, and any error here
     rolls the whole import back. Returns (created, updated).
     """
-    _require(process_can_manage(by))
+    require(process_can_manage(by))
     created = updated = 0
     existing = {
         p.code: p for p in Process.objects.filter(code__in=[r.fields["code"] for r in rows])

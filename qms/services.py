@@ -1,9 +1,9 @@
 """Writes shared by every app: the optimistic-concurrency save that keeps edits from being lost."""
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -84,3 +84,19 @@ def create_recorded(instance: M, *, by: User | None, change_reason: str | None =
         instance._change_reason = change_reason  # type: ignore[attr-defined]
     instance.save()
     return instance
+
+
+def require(allowed: bool) -> None:
+    """Refuse the acting person: every service's permission check ends here."""
+    if not allowed:
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def require_state(record: Any, *states: str) -> None:
+    """Refuse a transition from a state it does not start from, naming the current state."""
+    if record.status not in states:
+        raise ValidationError(
+            _("This cannot be done while the status is “%(status)s”.")
+            % {"status": record.get_status_display()},
+            code="wrong_state",
+        )

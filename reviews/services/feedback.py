@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from nonconformities.models import Nonconformity
 from nonconformities.services import card_raise
 from processes.models import Process
 from qms.models import OrganisationalUnit, User
-from qms.services import create_recorded, save_versioned
+from qms.services import create_recorded, require, save_versioned
 from reviews.models import Feedback
 from reviews.selectors.feedback import OUTCOMES_BY_KIND, can_enter_feedback
 
@@ -32,11 +32,6 @@ SURVEY_FIELDS = (
     "respondents",
 )
 FIELDS = (*CASE_FIELDS, *SURVEY_FIELDS)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _survey_errors(feedback: Feedback) -> dict[str, str]:
@@ -128,7 +123,7 @@ def feedback_create(
     """Record a complaint, request or petition (by its case number, with the unit or process
     concerned) or a survey result (survey, period, score out of the maximum, respondents).
     The Pełnomocnik or a register keeper."""
-    _require(can_enter_feedback(by))
+    require(can_enter_feedback(by))
     feedback = Feedback(
         kind=kind,
         reference=reference,
@@ -161,7 +156,7 @@ def feedback_update(
     """Change a record (the Pełnomocnik or a register keeper), e.g. the outcome once the case
     is settled. A survey result stays a survey result and a case a case; a complaint that
     raised a card stays a complaint."""
-    _require(can_enter_feedback(by))
+    require(can_enter_feedback(by))
     current = Feedback.objects.select_for_update().get(pk=feedback.pk)
     was_survey = current.kind == K.SURVEY
     for name, value in fields.items():
@@ -195,7 +190,7 @@ def feedback_raise_card(
     """Raise the nonconformity card of a complaint (source "complaint", the case number as the
     card's external reference) and link it to the complaint. One card per complaint: the
     complaint's row is locked, so two clicks raise one card."""
-    _require(can_enter_feedback(by))
+    require(can_enter_feedback(by))
     current = Feedback.objects.select_for_update().get(pk=feedback.pk)
     if current.kind != K.COMPLAINT:
         raise ValidationError(_("Only a complaint raises a nonconformity card."))

@@ -6,13 +6,13 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.models import User
-from qms.services import create_recorded, save_versioned
+from qms.services import create_recorded, require, save_versioned
 from reviews.models import Measurement, QualityObjective
 from reviews.selectors.objectives import (
     can_enter_measurements,
@@ -40,11 +40,6 @@ OBJECTIVE_FIELDS = (
 )
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You are not allowed to do this."))
-
-
 def _require_active(objective: QualityObjective) -> None:
     if not objective.is_active:
         raise ValidationError(_("This objective is withdrawn and can no longer be changed."))
@@ -63,7 +58,7 @@ def _check_objective(objective: QualityObjective) -> None:
 @transaction.atomic
 def objective_create(*, by: User, **fields: Any) -> QualityObjective:
     """Set a new quality objective (the Prezydent, the Pełnomocnik or the Koordynator WOU)."""
-    _require(can_set_objectives(by))
+    require(can_set_objectives(by))
     unknown = set(fields) - set(OBJECTIVE_FIELDS)
     if unknown:
         raise ValueError(f"not objective fields: {sorted(unknown)}")
@@ -81,7 +76,7 @@ def objective_update(
     Its year and frequency stay fixed once it has measurements: every measurement is for a
     period of that frequency within that year, and changing either would orphan them.
     """
-    _require(can_set_objectives(by))
+    require(can_set_objectives(by))
     _require_active(objective)
     for name in fields:
         if name not in OBJECTIVE_FIELDS:
@@ -112,7 +107,7 @@ def objective_withdraw(
 ) -> QualityObjective:
     """Withdraw an objective from use. It stays visible, with its measurements, as withdrawn;
     the reason is kept in its history."""
-    _require(can_set_objectives(by))
+    require(can_set_objectives(by))
     if not objective.is_active:
         raise ValidationError(_("This objective is already withdrawn."))
     if not reason.strip():
@@ -165,7 +160,7 @@ def measurement_enter(
     """Record the indicator's value for one period (the objective's owner, or a register
     keeper). One measurement per period: a second one for the same period is refused, and the
     existing one is changed with ``measurement_update`` instead."""
-    _require(can_enter_measurements(by, objective))
+    require(can_enter_measurements(by, objective))
     _require_active(objective)
     period_end = _check_period(objective, period_start)
     duplicate = _(
@@ -197,7 +192,7 @@ def measurement_update(
     """Correct a measurement's value or comment (its objective's owner, or a register keeper),
     refused when somebody saved it after ``expected_version`` was read. The period stays."""
     objective = measurement.objective
-    _require(can_enter_measurements(by, objective))
+    require(can_enter_measurements(by, objective))
     _require_active(objective)
     measurement.value = value
     measurement.comment = comment.strip()

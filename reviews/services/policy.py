@@ -2,23 +2,18 @@
 version, the Prezydent approves it and the version in force until then becomes superseded —
 in one transaction, so there is never a moment with two versions in force or none."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.models import User
-from qms.services import create_recorded, save_versioned
+from qms.services import create_recorded, require, save_versioned
 from reviews.models import QualityPolicy
 from reviews.selectors.policy import can_approve_policy, can_draft_policy
 
 S = QualityPolicy.Status
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _require_text(mission: str, declaration: str) -> None:
@@ -35,7 +30,7 @@ def _require_text(mission: str, declaration: str) -> None:
 def policy_draft_create(*, by: User, mission: str, declaration: str) -> QualityPolicy:
     """Start a new version as a draft with the next number (the Pełnomocnik). Only one draft
     at a time: two competing drafts would leave the Prezydent guessing which to approve."""
-    _require(can_draft_policy(by))
+    require(can_draft_policy(by))
     _require_text(mission, declaration)
     # The table lock makes the "one draft" check and the next number safe against a
     # concurrent submission; the policy is drafted a few times in a decade.
@@ -57,7 +52,7 @@ def policy_draft_update(
 ) -> QualityPolicy:
     """Change the text of a draft (the Pełnomocnik). An approved version is never edited: a
     change is a new version."""
-    _require(can_draft_policy(by))
+    require(can_draft_policy(by))
     current = QualityPolicy.objects.select_for_update().get(pk=policy.pk)
     if current.status != S.DRAFT:
         raise ValidationError(_("Only a draft can be changed; start a new version instead."))
@@ -76,7 +71,7 @@ def policy_draft_update(
 def policy_approve(*, policy: QualityPolicy, by: User, expected_version: int) -> QualityPolicy:
     """Approve a draft (the Prezydent): it comes into force and the version in force until now
     becomes superseded, both recorded in history with the Prezydent as the author."""
-    _require(can_approve_policy(by))
+    require(can_approve_policy(by))
     versions = {p.pk: p for p in QualityPolicy.objects.select_for_update().order_by("number")}
     current = versions.get(policy.pk)
     if current is None or current.status != S.DRAFT:

@@ -4,14 +4,14 @@ reason; the action owner reports it implemented. Every step is recorded in histo
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from processes.models import Process
 from qms.models import User
-from qms.services import create_recorded, save_versioned
+from qms.services import create_recorded, require, require_state, save_versioned
 from reviews.models import ImprovementProposal
 from reviews.selectors.proposals import (
     can_assess_proposal,
@@ -22,22 +22,8 @@ from reviews.selectors.proposals import (
 S = ImprovementProposal.Status
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You are not allowed to do this."))
-
-
 def _locked(proposal: ImprovementProposal) -> ImprovementProposal:
     return ImprovementProposal.objects.select_for_update().get(pk=proposal.pk)
-
-
-def _require_state(proposal: ImprovementProposal, state: str) -> None:
-    if proposal.status != state:
-        raise ValidationError(
-            _("This cannot be done while the status is “%(status)s”.")
-            % {"status": proposal.get_status_display()},
-            code="wrong_state",
-        )
 
 
 @transaction.atomic
@@ -50,7 +36,7 @@ def proposal_submit(
     process: Process | None = None,
 ) -> ImprovementProposal:
     """Record an improvement proposal made by ``by`` (any signed-in employee)."""
-    _require(can_submit_proposal(by))
+    require(can_submit_proposal(by))
     if process is not None and not process.is_active:
         raise ValidationError({"process": _("Choose a process that is in use.")})
     proposal = ImprovementProposal(
@@ -78,8 +64,8 @@ def proposal_accept(
     action owned by ``action_owner`` with ``action_deadline``, tracked until implemented."""
     today = today or timezone.localdate()
     current = _locked(proposal)
-    _require(can_assess_proposal(by))
-    _require_state(current, S.SUBMITTED)
+    require(can_assess_proposal(by))
+    require_state(current, S.SUBMITTED)
     errors = {}
     if not action_owner.is_active:
         errors["action_owner"] = _("Choose an active employee.")
@@ -115,8 +101,8 @@ def proposal_reject(
     """Reject a submitted proposal with the reason (the Zespół ds. Rozwoju SZJ); the proposer
     reads the reason on the proposal."""
     current = _locked(proposal)
-    _require(can_assess_proposal(by))
-    _require_state(current, S.SUBMITTED)
+    require(can_assess_proposal(by))
+    require_state(current, S.SUBMITTED)
     if not assessment.strip():
         raise ValidationError({"assessment": _("Give the reason for the rejection.")})
     current.status = S.REJECTED
@@ -137,8 +123,8 @@ def proposal_complete(
 ) -> ImprovementProposal:
     """Report an accepted proposal implemented, saying how (its action owner only)."""
     current = _locked(proposal)
-    _require_state(current, S.ACCEPTED)
-    _require(can_complete_proposal(by, current))
+    require_state(current, S.ACCEPTED)
+    require(can_complete_proposal(by, current))
     if not note.strip():
         raise ValidationError({"note": _("Say how the proposal was implemented.")})
     current.status = S.DONE

@@ -10,34 +10,20 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.models import User
-from qms.services import create_recorded, save_versioned
+from qms.services import create_recorded, require, require_state, save_versioned
 from reviews.inputs import INPUT_CODES
 from reviews.models import ManagementReview, ReviewDecision
 from reviews.selectors import review as selectors
 
 R = ManagementReview.Status
 D = ReviewDecision.Status
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You are not allowed to do this."))
-
-
-def _require_state(review: ManagementReview, *states: str) -> None:
-    if review.status not in states:
-        raise ValidationError(
-            _("This cannot be done while the status is “%(status)s”.")
-            % {"status": review.get_status_display()},
-            code="wrong_state",
-        )
 
 
 def _locked(review: ManagementReview) -> ManagementReview:
@@ -86,7 +72,7 @@ def review_create(
     participants: Iterable[User] = (),
 ) -> ManagementReview:
     """The Pełnomocnik prepares a review (draft), numbered ``PZ/<year of the meeting>/<n>``."""
-    _require(selectors.can_prepare_reviews(by))
+    require(selectors.can_prepare_reviews(by))
     _check_period(period_start, period_end)
     people = _check_participants(participants)
     review = ManagementReview(
@@ -123,9 +109,9 @@ def review_update(
     """The Pełnomocnik records the commentary on the inputs (codes a–j), the conclusions and
     the participants, while the review is being prepared or after the meeting, never after
     the minutes are approved. Arguments left ``None`` stay as they are."""
-    _require(selectors.can_prepare_reviews(by))
+    require(selectors.can_prepare_reviews(by))
     current = _locked(review)
-    _require_state(current, R.DRAFT, R.HELD)
+    require_state(current, R.DRAFT, R.HELD)
     if commentary is not None:
         unknown = set(commentary) - set(INPUT_CODES)
         if unknown:
@@ -151,9 +137,9 @@ def review_update(
 def review_hold(*, review: ManagementReview, by: User, expected_version: int) -> ManagementReview:
     """The Pełnomocnik records that the meeting took place (draft → held). A meeting has
     participants, so a review without any is refused."""
-    _require(selectors.can_prepare_reviews(by))
+    require(selectors.can_prepare_reviews(by))
     current = _locked(review)
-    _require_state(current, R.DRAFT)
+    require_state(current, R.DRAFT)
     if not current.participants.exists():
         raise ValidationError(
             {"participants": _("Name the participants of the meeting first.")},
@@ -176,9 +162,9 @@ def review_approve(
     # Imported here: rendering pulls in WeasyPrint, which nothing else in this module needs.
     from reviews.selectors.review import minutes_pdf
 
-    _require(selectors.can_approve_reviews(by))
+    require(selectors.can_approve_reviews(by))
     current = _locked(review)
-    _require_state(current, R.HELD)
+    require_state(current, R.HELD)
     if current.version != expected_version:
         # Refused before the slow rendering, with the same error (and the other person's
         # changes) as any stale form: save_versioned raises on the version before it writes.
@@ -230,9 +216,9 @@ def decision_add(
 ) -> ReviewDecision:
     """The Pełnomocnik records a decision (output a, b or c) with its owner and deadline, while
     the review is prepared or after the meeting; never after the minutes are approved."""
-    _require(selectors.can_prepare_reviews(by))
+    require(selectors.can_prepare_reviews(by))
     current = _locked(review)
-    _require_state(current, R.DRAFT, R.HELD)
+    require_state(current, R.DRAFT, R.HELD)
     _check_decision(type, description, owner, deadline)
     return create_recorded(
         ReviewDecision(
@@ -262,7 +248,7 @@ def decision_update(
     """The Pełnomocnik edits a decision. Before approval anything may change; after it only
     the status (the approved minutes stay true to what was decided): a decision may be
     cancelled with a reason, or reopened. Arguments left ``None`` stay as they are."""
-    _require(selectors.can_prepare_reviews(by))
+    require(selectors.can_prepare_reviews(by))
     review = _locked(decision.review)
     current = ReviewDecision.objects.select_for_update().get(pk=decision.pk)
     content = {"type": type, "description": description, "owner": owner, "deadline": deadline}
@@ -305,7 +291,7 @@ def decision_complete(
     current = (
         ReviewDecision.objects.select_for_update().select_related("review").get(pk=decision.pk)
     )
-    _require(current.owner_id == by.pk)
+    require(current.owner_id == by.pk)
     if not selectors.can_complete_decision(by, current):
         raise ValidationError(
             _("This decision cannot be recorded as done now (status “%(status)s”).")

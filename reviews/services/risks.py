@@ -9,24 +9,19 @@ and the keepers' edit form never touches those fields.
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from processes.models import Process
 from qms.models import User
-from qms.services import create_recorded, save_versioned
+from qms.services import create_recorded, require, save_versioned
 from reviews.models import QualityObjective, Risk, RiskAssessment
 from reviews.selectors.risks import can_assess_risk, can_keep_risks
 
 # What the keepers' edit changes; scores, controls and the next review belong to assessments.
 DESCRIPTION_FIELDS = ("kind", "process", "objective", "title", "description", "owner")
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _locked(risk: Risk) -> Risk:
@@ -89,7 +84,7 @@ def risk_create(
 ) -> Risk:
     """Identify a risk or opportunity (register keepers). The first scores are recorded as its
     first assessment, so the history starts where the register does."""
-    _require(can_keep_risks(by))
+    require(can_keep_risks(by))
     today = today or timezone.localdate()
     errors = _link_errors(process=process, objective=objective, owner=owner)
     if next_review < today:
@@ -128,7 +123,7 @@ def risk_create(
 def risk_update(*, risk: Risk, by: User, expected_version: int, **fields: Any) -> Risk:
     """Change what the register says about an active risk (register keepers): kind, process,
     objective, title, description, owner. Scores change only by ``risk_assess``."""
-    _require(can_keep_risks(by))
+    require(can_keep_risks(by))
     current = _locked(risk)
     if current.status != Risk.Status.ACTIVE:
         raise ValidationError(_("A closed risk cannot be changed; reopen it first."))
@@ -167,7 +162,7 @@ def risk_assess(
     from it, with the version check against a concurrent assessment or edit."""
     today = today or timezone.localdate()
     current = _locked(risk)
-    _require(can_assess_risk(by, current))
+    require(can_assess_risk(by, current))
     if next_review <= today:
         raise ValidationError({"next_review": _("The next review must be after today.")})
     current.likelihood = likelihood
@@ -197,7 +192,7 @@ def risk_assess(
 def risk_close(*, risk: Risk, by: User, expected_version: int, reason: str) -> Risk:
     """Mark a risk as no longer relevant, with the reason (register keepers). It stays in the
     register with its assessments."""
-    _require(can_keep_risks(by))
+    require(can_keep_risks(by))
     current = _locked(risk)
     if current.status != Risk.Status.ACTIVE:
         raise ValidationError(_("This risk is already closed."))
@@ -223,7 +218,7 @@ def risk_reopen(
     today: datetime.date | None = None,
 ) -> Risk:
     """Make a closed risk active again with a date for its next review (register keepers)."""
-    _require(can_keep_risks(by))
+    require(can_keep_risks(by))
     today = today or timezone.localdate()
     current = _locked(risk)
     if current.status != Risk.Status.CLOSED:
