@@ -21,3 +21,5 @@ LANGUAGE_CODE = "pl"
 # Serve static files from the finders: the suite never runs collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# seed_scale (demo accounts with a published password) may run here.
+SEED_SCALE_ALLOWED = True
