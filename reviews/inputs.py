@@ -6,6 +6,12 @@ its figures (``data``), links to the records behind them and the commentary type
 whole compilation reads the database a fixed number of times whatever the number of records:
 counts are aggregated in SQL and related rows are prefetched.
 
+The figures count every record of the period; the lists under them show at most
+``ROWS_SHOWN`` records each — the ones a review reads first (most findings, not effective,
+longest overdue, highest score, objectives missed) — and say how many more there are, with a
+link to the register that holds them all. A city hall ten times larger gets the same minutes,
+not ten times longer ones.
+
 "Overdue" is judged on the meeting day once the meeting is past (today before it), so a held
 review keeps saying what was late when it met.
 """
@@ -16,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from django.db.models import Avg, Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -36,11 +43,16 @@ from reviews.models import (
 )
 from reviews.selectors import review as queries
 from reviews.selectors.feedback import feedback_for_period
-from reviews.selectors.objectives import ObjectiveStatus, objectives_with_status
+from reviews.selectors.objectives import (
+    ObjectiveStatus,
+    annotate_status,
+    objectives_with_status,
+)
 from reviews.selectors.proposals import proposals_for_period
 from reviews.selectors.risks import BANDS, band_for, risks_for_period
 
 INPUT_CODES = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
+ROWS_SHOWN = 15
 
 # The manual's list (§29), in English here; the Polish catalogue carries the manual's wording.
 INPUT_TITLES: dict[str, Promise] = {
@@ -226,9 +238,17 @@ OTHER_CHECKS = [Nonconformity.Source.INTERNAL_CONTROL, Nonconformity.Source.EXTE
 
 
 def _input_c(run: _Compilation) -> Section:
-    audits = queries.audits_with_findings(run.period)
-    statuses = Counter(audit.status for audit in audits)
-    assessments = Counter(audit.assessment for audit in audits)
+    counts = queries.audit_counts(run.period)
+    statuses, assessments = Counter(), Counter()
+    for row in counts:
+        statuses[row["status"]] += row["n"]
+        assessments[row["assessment"]] += row["n"]
+    total = sum(statuses.values())
+    # The audits with the most findings, told in the order they took place.
+    audits = sorted(
+        queries.audits_with_findings(run.period)[:ROWS_SHOWN],
+        key=lambda a: (a.year, a.planned_month, a.start_date or datetime.date.max, a.number),
+    )
     found = queries.findings_by_type(run.period)
     by_type = Counter()
     by_grade = Counter()
@@ -240,7 +260,9 @@ def _input_c(run: _Compilation) -> Section:
     rows = [{"audit": a, "url": reverse("audits:detail", args=[a.pk])} for a in audits]
     data = {
         "rows": rows,
-        "total": len(audits),
+        "total": total,
+        "more": total - len(rows),
+        "more_url": reverse("audits:list"),
         "by_status": [(label, statuses[value]) for value, label in Audit.Status.choices],
         "findings": [(value, label, by_type[value]) for value, label in Finding.Type.choices],
         "findings_total": sum(by_type.values()),
@@ -271,26 +293,29 @@ def _input_c(run: _Compilation) -> Section:
 def _input_d(run: _Compilation) -> Section:
     cards = queries.card_counts(run.period)
     actions = queries.action_counts(run.period, run.as_of)
+    checked = queries.verifications_in_period(run.period)
+    effective = checked.filter(verification_effective=True).count()
+    not_effective = checked.filter(verification_effective=False).count()
     verifications = [
         {**row, "url": reverse("nonconformities:detail", args=[row["id"]])}
-        for row in queries.verifications_in_period(run.period)
+        for row in checked[:ROWS_SHOWN]
     ]
     overdue = [
         {"action": action, "url": reverse("nonconformities:detail", args=[action.card_id])}
-        for action in queries.overdue_actions(run.as_of)
+        for action in queries.overdue_actions(run.as_of)[:ROWS_SHOWN]
     ]
     data = {
         "cards_open": cards["open"],
         "cards_raised": cards["raised"],
-        "verified_effective": sum(1 for v in verifications if v["verification_effective"]),
-        "verified_not_effective": sum(
-            1 for v in verifications if v["verification_effective"] is False
-        ),
+        "verified_effective": effective,
+        "verified_not_effective": not_effective,
         "verifications": verifications,
+        "verifications_more": effective + not_effective - len(verifications),
         "actions_open": actions["open"],
         "actions_overdue": actions["overdue"],
         "actions_done": actions["done"],
         "overdue_rows": overdue,
+        "overdue_more": actions["overdue"] - len(overdue),
         "cards_url": reverse("nonconformities:list"),
     }
     links = [Link(v["number"], v["url"]) for v in verifications]
@@ -308,22 +333,31 @@ def _percent(survey: Feedback) -> Decimal | None:
 
 
 def _input_e(run: _Compilation) -> Section:
+    surveys = run.feedback["surveys"]
+    scored = Q(score__isnull=False, score_max__gt=0)
+    figures = surveys.aggregate(
+        total=Count("id"),
+        respondents=Sum("respondents"),
+        average=Avg(F("score") * 100 / F("score_max"), filter=scored),
+    )
     rows = [
         {
             "survey": survey,
             "percent": _percent(survey),
             "url": reverse("reviews:feedback", args=[survey.pk]),
         }
-        for survey in run.feedback["surveys"]
+        for survey in surveys[:ROWS_SHOWN]
     ]
-    percents = [row["percent"] for row in rows if row["percent"] is not None]
+    average = figures["average"]
     data = {
         "rows": rows,
-        "total": len(rows),
-        "respondents": sum(row["survey"].respondents or 0 for row in rows),
-        "average_percent": (
-            (sum(percents) / len(percents)).quantize(Decimal("0.1")) if percents else None
-        ),
+        "total": figures["total"],
+        "more": figures["total"] - len(rows),
+        "more_url": reverse("reviews:feedback_list"),
+        "respondents": figures["respondents"] or 0,
+        "average_percent": Decimal(average).quantize(Decimal("0.1"))
+        if average is not None
+        else None,
     }
     links = [Link(str(row["survey"]), row["url"]) for row in rows]
     return run.section("e", data, links)
@@ -334,15 +368,19 @@ def _input_e(run: _Compilation) -> Section:
 
 def _input_f(run: _Compilation) -> Section:
     kinds = run.feedback["kinds"]
+    cases = queries.cases_to_note(run.period)
     noted = [
         {"case": case, "url": reverse("reviews:feedback", args=[case.pk])}
-        for case in queries.cases_to_note(run.period)
+        for case in cases[:ROWS_SHOWN]
     ]
+    noted_total = cases.count()
     data = {
         "kinds": kinds,
         "total": sum(kind["total"] for kind in kinds),
         "complaints_with_card": run.feedback["complaints_with_card"],
         "noted": noted,
+        "more": noted_total - len(noted),
+        "more_url": reverse("reviews:feedback_list"),
     }
     links = [Link(str(row["case"]), row["url"]) for row in noted]
     return run.section("f", data, links)
@@ -371,29 +409,44 @@ def _input_g(run: _Compilation) -> Section:
 
 
 def _input_h(run: _Compilation) -> Section:
-    rows = []
-    for risk in risks_for_period(run.period.first_day, run.period.last_day):
-        rows.append(
-            {
-                "risk": risk,
-                "band": band_for(risk.score_value),
-                "review_overdue": risk.next_review < run.as_of,
-                "url": reverse("reviews:risk", args=[risk.pk]),
-            }
-        )
-    effective = Counter(row["risk"].last_controls_effective for row in rows)
-    bands = Counter(row["band"].key for row in rows)
+    risks = risks_for_period(run.period.first_day, run.period.last_day)
+    band_counts = {
+        f"band_{band.key}": Count("id", filter=Q(score_value__range=(band.low, band.high)))
+        for band in BANDS
+    }
+    figures = risks.aggregate(
+        total=Count("id"),
+        risks=Count("id", filter=Q(kind=Risk.Kind.RISK)),
+        opportunities=Count("id", filter=Q(kind=Risk.Kind.OPPORTUNITY)),
+        assessed_in_period=Count("id", filter=Q(assessments_in_period__gt=0)),
+        controls_effective=Count("id", filter=Q(last_controls_effective=True)),
+        controls_not_effective=Count("id", filter=Q(last_controls_effective=False)),
+        controls_not_judged=Count("id", filter=Q(last_controls_effective__isnull=True)),
+        review_overdue=Count("id", filter=Q(next_review__lt=run.as_of)),
+        **band_counts,
+    )
+    rows = [
+        {
+            "risk": risk,
+            "band": band_for(risk.score_value),
+            "review_overdue": risk.next_review < run.as_of,
+            "url": reverse("reviews:risk", args=[risk.pk]),
+        }
+        for risk in risks[:ROWS_SHOWN]
+    ]
     data = {
         "rows": rows,
-        "total": len(rows),
-        "risks": sum(1 for row in rows if row["risk"].kind == Risk.Kind.RISK),
-        "opportunities": sum(1 for row in rows if row["risk"].kind == Risk.Kind.OPPORTUNITY),
-        "assessed_in_period": sum(1 for row in rows if row["risk"].assessments_in_period),
-        "controls_effective": effective[True],
-        "controls_not_effective": effective[False],
-        "controls_not_judged": effective[None],
-        "review_overdue": sum(row["review_overdue"] for row in rows),
-        "by_band": [(band.label, bands[band.key]) for band in BANDS],
+        "total": figures["total"],
+        "more": figures["total"] - len(rows),
+        "more_url": reverse("reviews:risks"),
+        "risks": figures["risks"],
+        "opportunities": figures["opportunities"],
+        "assessed_in_period": figures["assessed_in_period"],
+        "controls_effective": figures["controls_effective"],
+        "controls_not_effective": figures["controls_not_effective"],
+        "controls_not_judged": figures["controls_not_judged"],
+        "review_overdue": figures["review_overdue"],
+        "by_band": [(band.label, figures[f"band_{band.key}"]) for band in BANDS],
     }
     links = [Link(str(row["risk"]), row["url"]) for row in rows]
     return run.section("h", data, links)
@@ -403,7 +456,18 @@ def _input_h(run: _Compilation) -> Section:
 
 
 def _input_i(run: _Compilation) -> Section:
-    objectives = objectives_with_status(queries.objectives_of_period(run.period), run.as_of)
+    period_objectives = annotate_status(queries.objectives_of_period(run.period), run.as_of)
+    statuses = Counter(
+        {
+            row["status_code"]: row["n"]
+            for row in period_objectives.order_by()
+            .values("status_code")
+            .annotate(n=Count("id"))
+            .values("status_code", "n")
+        }
+    )
+    shown = period_objectives.order_by("status_rank", "year", "title", "id")[:ROWS_SHOWN]
+    objectives = objectives_with_status(shown, run.as_of)
     rows = [
         {
             "objective": objective,
@@ -412,10 +476,12 @@ def _input_i(run: _Compilation) -> Section:
         }
         for objective in objectives
     ]
-    statuses = Counter(objective.status for objective in objectives)
+    total = sum(statuses.values())
     data = {
         "rows": rows,
-        "total": len(rows),
+        "total": total,
+        "more": total - len(rows),
+        "more_url": reverse("reviews:objectives"),
         "by_status": [(label, statuses[value]) for value, label in ObjectiveStatus.choices],
         "achieved": statuses[ObjectiveStatus.ACHIEVED],
         "missed": statuses[ObjectiveStatus.NOT_ACHIEVED],
@@ -428,23 +494,36 @@ def _input_i(run: _Compilation) -> Section:
 
 
 def _input_j(run: _Compilation) -> Section:
+    period_proposals = proposals_for_period(run.period.first_day, run.period.last_day)
+    statuses = Counter(
+        {
+            row["status"]: row["n"]
+            for row in period_proposals.order_by().values("status").annotate(n=Count("id"))
+        }
+    )
     proposals = [
         {"proposal": p, "url": reverse("reviews:proposal", args=[p.pk])}
-        for p in proposals_for_period(run.period.first_day, run.period.last_day)
+        for p in period_proposals[:ROWS_SHOWN]
     ]
-    statuses = Counter(row["proposal"].status for row in proposals)
+    improvement = queries.improvement_findings(run.period)
     findings = [
         {"finding": f, "url": reverse("audits:detail", args=[f.audit_id])}
-        for f in queries.improvement_findings(run.period)
+        for f in improvement[:ROWS_SHOWN]
     ]
+    findings_total = improvement.count()
+    proposals_total = sum(statuses.values())
     data = {
         "proposals": proposals,
-        "proposals_total": len(proposals),
+        "proposals_total": proposals_total,
+        "proposals_more": proposals_total - len(proposals),
+        "proposals_url": reverse("reviews:proposals"),
         "by_status": [
             (label, statuses[value]) for value, label in ImprovementProposal.Status.choices
         ],
         "findings": findings,
-        "findings_total": len(findings),
+        "findings_total": findings_total,
+        "findings_more": findings_total - len(findings),
+        "findings_url": reverse("audits:list"),
     }
     links = [Link(str(row["proposal"]), row["url"]) for row in proposals]
     links += [Link(str(row["finding"]), row["url"]) for row in findings]

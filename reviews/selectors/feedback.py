@@ -84,10 +84,11 @@ def feedback_for_period(start: datetime.date, end: datetime.date) -> dict:
       outcome that kind can have;
     - ``"complaints_with_card"``: how many of the complaints raised a nonconformity card;
     - ``"surveys"``: the survey results (records with ``survey_name``, ``period_start``,
-      ``period_end``, ``score``, ``score_max``, ``respondents``), oldest first.
+      ``period_end``, ``score``, ``score_max``, ``respondents``), oldest first — a queryset,
+      so the caller counts, sums and slices it in SQL.
 
-    Two queries whatever the period holds. No permission filtering: the review's own page
-    decides who reads it.
+    One query whatever the period holds (and what the caller reads of the surveys). No
+    permission filtering: the review's own page decides who reads it.
     """
     in_period = Feedback.objects.filter(received__range=(start, end))
     rows = list(
@@ -117,7 +118,7 @@ def feedback_for_period(start: datetime.date, end: datetime.date) -> dict:
                 ],
             }
         )
-    surveys = list(
+    surveys = (
         in_period.filter(kind=K.SURVEY).select_related("unit", "process").order_by("received", "id")
     )
     return {

@@ -248,15 +248,22 @@ def audits_in_period(period: Period) -> QuerySet[Audit]:
     )
 
 
-def audits_with_findings(period: Period) -> list[Audit]:
-    """The period's audits with their processes and the number of (not withdrawn) findings
-    (2 queries)."""
-    return list(
+def audits_with_findings(period: Period) -> QuerySet[Audit]:
+    """The period's audits with their processes and the number of (not withdrawn) findings,
+    those with the most findings first (2 queries when read)."""
+    return (
         audits_in_period(period)
         .select_related("lead_auditor")
         .prefetch_related(Prefetch("processes", queryset=Process.objects.order_by("sort_key")))
         .annotate(findings_count=Count("findings", filter=Q(findings__withdrawn=False)))
-        .order_by("year", "planned_month", "start_date", "number")
+        .order_by("-findings_count", "year", "planned_month", "start_date", "number")
+    )
+
+
+def audit_counts(period: Period) -> list[dict]:
+    """``[{"status", "assessment", "n"}]`` for the period's audits (1 query)."""
+    return list(
+        audits_in_period(period).order_by().values("status", "assessment").annotate(n=Count("id"))
     )
 
 
@@ -270,9 +277,9 @@ def findings_by_type(period: Period) -> list[dict]:
     )
 
 
-def improvement_findings(period: Period) -> list[Finding]:
-    """Opportunities for improvement found by the period's audits (1 query)."""
-    return list(
+def improvement_findings(period: Period) -> QuerySet[Finding]:
+    """Opportunities for improvement found by the period's audits."""
+    return (
         Finding.objects.filter(
             audit__in=audits_in_period(period).values("pk"),
             type=Finding.Type.IMPROVEMENT,
@@ -306,15 +313,17 @@ def card_counts(period: Period) -> dict[str, int]:
     )
 
 
-def verifications_in_period(period: Period) -> list[dict]:
+def verifications_in_period(period: Period) -> QuerySet:
     """Every verification of effectiveness made in the period, effective or not, from the
-    cards' history: a card found not effective and verified again counts twice (1 query)."""
+    cards' history: a card found not effective and verified again counts twice. Rows of
+    ``{"id", "number", "verified_at", "verification_effective"}``, those found not effective
+    first, then the latest."""
     history = Nonconformity.history.model  # type: ignore[attr-defined]
-    return list(
+    return (
         history.objects.filter(period.moments("verified_at"))
         .values("id", "number", "verified_at", "verification_effective")
         .distinct()
-        .order_by("verified_at", "id")
+        .order_by("verification_effective", "-verified_at", "id")
     )
 
 
@@ -330,9 +339,9 @@ def action_counts(period: Period, as_of: datetime.date) -> dict[str, int]:
     )
 
 
-def overdue_actions(as_of: datetime.date) -> list[CorrectiveAction]:
-    """Open actions of open cards past their deadline on ``as_of`` (1 query)."""
-    return list(
+def overdue_actions(as_of: datetime.date) -> QuerySet[CorrectiveAction]:
+    """Open actions of open cards past their deadline on ``as_of``, the longest overdue first."""
+    return (
         CorrectiveAction.objects.filter(
             status__in=OPEN_ACTION,
             card__status__in=Nonconformity.OPEN_STATUSES,
@@ -348,10 +357,10 @@ def overdue_actions(as_of: datetime.date) -> list[CorrectiveAction]:
 CASE_KINDS = [Feedback.Kind.COMPLAINT, Feedback.Kind.REQUEST, Feedback.Kind.PETITION]
 
 
-def cases_to_note(period: Period) -> list[Feedback]:
+def cases_to_note(period: Period) -> QuerySet[Feedback]:
     """Complaints, requests and petitions of the period found justified or that led to a
-    nonconformity card (1 query)."""
-    return list(
+    nonconformity card."""
+    return (
         Feedback.objects.filter(period.days("received"), kind__in=CASE_KINDS)
         .filter(Q(outcome=Feedback.Outcome.JUSTIFIED) | Q(nonconformity__isnull=False))
         .select_related("unit", "nonconformity")

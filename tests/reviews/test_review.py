@@ -1113,6 +1113,58 @@ def test_review_page_query_count_does_not_grow(world, personas, own_process):
     assert small == large
 
 
+def test_lists_show_the_first_records_and_the_figures_count_them_all(world, personas, own_process):
+    from reviews.inputs import ROWS_SHOWN
+
+    review = world["review"]
+    before = sections_by_code(ManagementReview.objects.get(pk=review.pk))
+    _more_records(personas, own_process, ROWS_SHOWN + 2)
+    after = sections_by_code(ManagementReview.objects.get(pk=review.pk))
+    h, i, c = after["h"].data, after["i"].data, after["c"].data
+    assert h["total"] == before["h"].data["total"] + ROWS_SHOWN + 2
+    assert len(h["rows"]) == ROWS_SHOWN and h["more"] == h["total"] - ROWS_SHOWN
+    assert h["risks"] + h["opportunities"] == h["total"] == sum(n for _l, n in h["by_band"])
+    # The highest scores are the ones shown.
+    assert [r["risk"].score_value for r in h["rows"]][:2] == [25, 16]
+    assert len(i["rows"]) == ROWS_SHOWN and i["more"] == i["total"] - ROWS_SHOWN
+    assert i["total"] == before["i"].data["total"] + ROWS_SHOWN + 2
+    assert len(c["rows"]) == ROWS_SHOWN and c["total"] == before["c"].data["total"] + ROWS_SHOWN + 2
+    d = after["d"].data
+    assert len(d["overdue_rows"]) == ROWS_SHOWN
+    assert d["overdue_more"] == d["actions_overdue"] - ROWS_SHOWN > 0
+    e, j = after["e"].data, after["j"].data
+    assert e["total"] == before["e"].data["total"] + ROWS_SHOWN + 2 and len(e["rows"]) == ROWS_SHOWN
+    assert j["proposals_total"] == len(j["proposals"]) + j["proposals_more"]
+    page = client_for(personas.prezydent).get(
+        reverse("reviews:review_detail", args=[review.pk])
+    ).content.decode()
+    assert f"… i jeszcze {h['more']} pozycji" in page or f"… i jeszcze {h['more']} pozycje" in page
+
+
+def test_objective_status_in_sql_agrees_with_the_rule(world, personas, own_process):
+    from reviews.selectors.objectives import annotate_status, objective_status
+
+    _more_records(personas, own_process, 3)
+    make_objective(personas, "Bez pomiarów", measurements=[])
+    make_objective(personas, "Po terminie", measurements=[
+        (datetime.date(2025, 1, 1), datetime.date(2025, 3, 31), "10"),
+    ], deadline=datetime.date(2025, 6, 30))  # fmt: skip
+    make_objective(personas, "Czas", direction="at_most", target=Decimal("10"), measurements=[
+        (datetime.date(2025, 1, 1), datetime.date(2025, 3, 31), "8"),
+        (datetime.date(2025, 4, 1), datetime.date(2025, 6, 30), "12"),
+    ])  # fmt: skip
+    for day in (datetime.date(2025, 1, 15), datetime.date(2026, 1, 15)):
+        annotated = annotate_status(QualityObjective.objects.all(), day)
+        for objective in annotated.prefetch_related("measurements"):
+            expected = objective_status(objective, list(objective.measurements.all()), today=day)
+            assert objective.status_code == expected, objective.title
+    codes = set(annotate_status(QualityObjective.objects.all(), datetime.date(2026, 1, 15))
+                .values_list("status_code", flat=True))  # fmt: skip
+    assert {"no_data", "achieved", "not_achieved"} <= codes
+    july = annotate_status(QualityObjective.objects.all(), datetime.date(2025, 7, 1))
+    assert "at_risk" in set(july.values_list("status_code", flat=True))
+
+
 # --- demo --------------------------------------------------------------------------------------
 
 
