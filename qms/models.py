@@ -181,7 +181,8 @@ class Delivery(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     # Who holds the claim: only the holder may record the outcome, so a sender whose stale
     # claim was taken over cannot overwrite the newer sender's result.
-    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    # Indexed: every send reads and finishes its rows by their claim (see qms.reminders._claim).
+    claim_token = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     in_digest = models.BooleanField(_("sent in the daily digest"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -165,42 +165,73 @@ def sweep_collect(name: str, *, today: datetime.date) -> list[Due]:
     return list(load_sweeps()[name](today))
 
 
+def _delivery(item: Due) -> Delivery:
+    subject, body = _render(item)
+    record_type, record_id = item.record_ref
+    return Delivery(
+        kind=item.kind,
+        record_type=record_type,
+        record_id=record_id,
+        record_label=(item.record_label or str(item.record))[:200],
+        recipient=item.recipient,
+        occasion=item.occasion,
+        subject=subject,
+        body=body,
+        link=item.link,
+        language=item.recipient.language or settings.LANGUAGE_CODE,
+    )
+
+
+def _notification(delivery: Delivery) -> Notification:
+    # In the same step as the row: the in-app notice must not wait for the mail server (or
+    # for Redis) to be up.
+    return Notification(
+        recipient=delivery.recipient, delivery=delivery, text=delivery.subject, link=delivery.link
+    )
+
+
 def deliveries_create(items: Iterable[Due], *, dry_run: bool = False) -> SweepResult:
     """Rows (and notifications) for the items whose key is new; existing keys are skipped.
 
-    Safe against a concurrent sweep: the unique key decides, and the loser's insert is rolled
-    back to its savepoint without a second notification.
+    The new rows are inserted together (a morning with thousands of reminders costs a few
+    statements, not thousands). Safe against a concurrent sweep: the unique key decides — if
+    a key was taken meanwhile, the batch is rolled back to its savepoint and the rows are
+    created one by one, the loser of each race skipped without a second notification.
     """
     items = list({i.key: i for i in items}.values())
     known = _existing_keys(items)
     result = SweepResult()
+    new = []
     for item in items:
         if item.key in known:
             result.existing += 1
-            continue
-        if dry_run:
+        elif dry_run:
             result.planned.append(item)
-            continue
-        subject, body = _render(item)
-        record_type, record_id = item.record_ref
+        else:
+            new.append(_delivery(item))
+    if not new:
+        return result
+    try:
+        with transaction.atomic():
+            result.created = Delivery.objects.bulk_create(new, batch_size=1000)
+            Notification.objects.bulk_create(
+                [_notification(d) for d in result.created], batch_size=1000
+            )
+        return result
+    except IntegrityError:
+        pass
+    result.created = []
+    for delivery in new:
+        delivery.pk = None
+        delivery._state.adding = True
         try:
             with transaction.atomic():
-                delivery = Delivery.objects.create(
-                    kind=item.kind,
-                    record_type=record_type,
-                    record_id=record_id,
-                    record_label=(item.record_label or str(item.record))[:200],
-                    recipient=item.recipient,
-                    occasion=item.occasion,
-                    subject=subject,
-                    body=body,
-                    link=item.link,
-                    language=item.recipient.language or settings.LANGUAGE_CODE,
-                )
-                # In the same step as the row: the in-app notice must not wait for the mail
-                # server (or for Redis) to be up.
+                delivery.save(force_insert=True)
                 Notification.objects.create(
-                    recipient=item.recipient, delivery=delivery, text=subject, link=item.link
+                    recipient=delivery.recipient,
+                    delivery=delivery,
+                    text=delivery.subject,
+                    link=delivery.link,
                 )
         except IntegrityError:
             result.existing += 1  # a concurrent sweep created it a moment ago
@@ -422,11 +453,15 @@ def send_waiting_now(*, now: datetime.datetime | None = None) -> list[Outcome]:
     """Send every waiting row in this process, without the broker (``send_reminders``):
     separate e-mails, and one digest per digest reader."""
     outcomes = []
+    now = now or timezone.now()
     digest_readers = set(_digest_people().values_list("user_id", flat=True))
     rows = list(waiting(now=now).order_by("pk").values_list("pk", "recipient_id"))
     for pk, recipient_id in rows:
         if recipient_id not in digest_readers:
-            outcomes.append(delivery_send(delivery_id=pk, now=now))
+            # delivery_send without its look-ups: who reads digests is known already.
+            token = _claim(Delivery.objects.filter(pk=pk), now=now)
+            if token is not None:
+                outcomes.append(_send(token, digest=False))
     for recipient_id in sorted({r for _pk, r in rows} & digest_readers):
         outcomes.append(digest_send(recipient_id=recipient_id, now=now))
     return [o for o in outcomes if o.status != "skipped"]

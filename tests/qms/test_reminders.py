@@ -56,6 +56,35 @@ def test_a_due_item_becomes_one_row_and_one_notification_however_often_swept(per
     assert len(later.created) == 1
 
 
+def test_a_row_created_by_a_concurrent_sweep_is_skipped_without_losing_the_others(
+    personas, own_process, monkeypatch
+):
+    taken = _due(personas.wlasciciel, own_process)
+    reminders.deliveries_create([taken])
+    # The other sweep inserted its row after this one looked for existing keys.
+    monkeypatch.setattr(reminders, "_existing_keys", lambda items: set())
+    result = reminders.deliveries_create([taken, _due(personas.auditor, own_process)])
+    assert [d.recipient for d in result.created] == [personas.auditor]
+    assert result.existing == 1
+    assert Delivery.objects.count() == Notification.objects.count() == 2
+    assert Notification.objects.filter(recipient=personas.wlasciciel).count() == 1
+
+
+def test_a_morning_of_reminders_is_inserted_in_a_few_statements(personas, own_process):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def items(n: int) -> list[Due]:
+        return [_due(personas.wlasciciel, own_process, occasion=f"{n}-{i}") for i in range(n)]
+
+    with CaptureQueriesContext(connection) as few:
+        reminders.deliveries_create(items(3))
+    with CaptureQueriesContext(connection) as many:
+        reminders.deliveries_create(items(40))
+    assert len(few.captured_queries) == len(many.captured_queries)
+    assert Notification.objects.count() == 43
+
+
 def test_a_dry_run_lists_new_items_and_writes_nothing(personas, own_process, delivery):
     items = [_due(personas.wlasciciel, own_process), _due(personas.auditor, own_process)]
     result = reminders.deliveries_create(items, dry_run=True)
