@@ -389,9 +389,14 @@ class Outcome:
     error: str = ""
 
 
-def _finish(token: uuid.UUID, *, error: str | None, digest: bool) -> None:
+def _finish(
+    token: uuid.UUID, *, error: str | None, digest: bool, pks: list[int] | None = None
+) -> None:
+    """Mark the claimed rows (only ``pks`` among them, when given) sent, or failed."""
     now = timezone.now()
     mine = Delivery.objects.filter(claim_token=token, state=State.SENDING)
+    if pks is not None:
+        mine = mine.filter(pk__in=pks)
     if error is None:
         mine.update(state=State.SENT, sent_at=now, in_digest=digest, last_error="")
         return
@@ -400,28 +405,42 @@ def _finish(token: uuid.UUID, *, error: str | None, digest: bool) -> None:
     mine.filter(~give_up).update(state=State.PENDING, last_error=error)
 
 
-def _send(token: uuid.UUID, *, digest: bool) -> Outcome:
-    deliveries = list(
+def _claimed(token: uuid.UUID) -> list[Delivery]:
+    return list(
         Delivery.objects.filter(claim_token=token).select_related("recipient").order_by("pk")
     )
+
+
+def _send(token: uuid.UUID, *, digest: bool) -> Outcome:
+    """One e-mail with every row of the claim (one row, or a digest)."""
+    return _deliver(token, _claimed(token), digest=digest)
+
+
+def _deliver(
+    token: uuid.UUID, deliveries: list[Delivery], *, digest: bool, alone: bool = False
+) -> Outcome:
+    """Send ``deliveries`` (claimed with ``token``, all to one person) as one e-mail and record
+    the outcome. ``alone``: they are part of a larger claim, so only their rows are marked."""
     if not deliveries:
         return Outcome("skipped")
+    pks = [d.pk for d in deliveries] if alone else None
     recipient = deliveries[0].recipient
     attempts = max(d.attempts for d in deliveries)
     if not recipient.email:
         # Nothing to retry until someone enters the address: straight to the failures list.
         error = _("The person has no e-mail address.")
-        Delivery.objects.filter(claim_token=token).update(state=State.FAILED, last_error=error)
+        rows = Delivery.objects.filter(claim_token=token)
+        (rows.filter(pk__in=pks) if pks else rows).update(state=State.FAILED, last_error=error)
         return Outcome("failed", deliveries, attempts, error)
     try:
         _message(recipient=recipient, deliveries=deliveries, digest=digest).send()
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         logger.warning("reminders: sending %s failed: %s", [d.pk for d in deliveries], error)
-        _finish(token, error=error, digest=digest)
+        _finish(token, error=error, digest=digest, pks=pks)
         final = attempts >= settings.REMINDER_MAX_ATTEMPTS
         return Outcome("failed" if final else "retry", deliveries, attempts, error)
-    _finish(token, error=None, digest=digest)
+    _finish(token, error=None, digest=digest, pks=pks)
     return Outcome("sent", deliveries, attempts)
 
 
@@ -449,19 +468,29 @@ def digest_send(*, recipient_id: int, now: datetime.datetime | None = None) -> O
     return _send(token, digest=True)
 
 
+SEND_CHUNK = 200
+
+
 def send_waiting_now(*, now: datetime.datetime | None = None) -> list[Outcome]:
     """Send every waiting row in this process, without the broker (``send_reminders``):
-    separate e-mails, and one digest per digest reader."""
+    separate e-mails, and one digest per digest reader.
+
+    Separate e-mails are claimed ``SEND_CHUNK`` rows at a time (one ``UPDATE`` and one read per
+    chunk instead of per row, for a morning with thousands of reminders); each row is still
+    marked sent right after its own e-mail. A process killed halfway leaves the rest of its
+    chunk claimed; the next sweep takes the stale claim over and sends them — later, but once.
+    """
     outcomes = []
     now = now or timezone.now()
     digest_readers = set(_digest_people().values_list("user_id", flat=True))
     rows = list(waiting(now=now).order_by("pk").values_list("pk", "recipient_id"))
-    for pk, recipient_id in rows:
-        if recipient_id not in digest_readers:
-            # delivery_send without its look-ups: who reads digests is known already.
-            token = _claim(Delivery.objects.filter(pk=pk), now=now)
-            if token is not None:
-                outcomes.append(_send(token, digest=False))
+    singles = [pk for pk, recipient_id in rows if recipient_id not in digest_readers]
+    for start in range(0, len(singles), SEND_CHUNK):
+        token = _claim(Delivery.objects.filter(pk__in=singles[start : start + SEND_CHUNK]), now=now)
+        if token is None:
+            continue
+        for delivery in _claimed(token):
+            outcomes.append(_deliver(token, [delivery], digest=False, alone=True))
     for recipient_id in sorted({r for _pk, r in rows} & digest_readers):
         outcomes.append(digest_send(recipient_id=recipient_id, now=now))
     return [o for o in outcomes if o.status != "skipped"]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from audits.models import Audit, Finding
-from nonconformities.models import Nonconformity
+from nonconformities.models import CorrectiveAction, Nonconformity
 from reviews.charts import trend_svg
 from reviews.models import (
     ContextIssue,
@@ -49,10 +49,13 @@ from reviews.selectors.objectives import (
     objectives_with_status,
 )
 from reviews.selectors.proposals import proposals_for_period
-from reviews.selectors.risks import BANDS, band_for, risks_for_period
+from reviews.selectors.risks import BANDS, band_for, risks_for_figures, risks_for_period
 
 INPUT_CODES = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
-ROWS_SHOWN = 15
+ROWS_SHOWN = 10
+# Trend charts are the heaviest part of the minutes: drawn for the first objectives listed only
+# (the missed and at-risk ones come first); every objective's page has its own.
+CHARTS_SHOWN = 5
 
 # The manual's list (§29), in English here; the Polish catalogue carries the manual's wording.
 INPUT_TITLES: dict[str, Promise] = {
@@ -122,6 +125,11 @@ class _Compilation:
     def feedback(self) -> dict:
         return feedback_for_period(self.period.first_day, self.period.last_day)
 
+    @cached_property
+    def figures(self) -> dict[str, int]:
+        """Every count the sections show, read in one statement (see ``_counts``)."""
+        return queries.figures(self.review, _counts(self))
+
     def section(self, code: str, data: dict, links: list[Link], note: str = "") -> Section:
         commentary = (self.review.commentary or {}).get(code, "")
         return Section(
@@ -164,6 +172,55 @@ def compile_inputs(
         _input_j,
     )
     return [build(run) for build in builders]
+
+
+def _counts(run: _Compilation) -> dict[str, QuerySet]:
+    """The querysets behind every figure of inputs c), d), h), i) and j), by name."""
+    period, as_of = run.period, run.as_of
+    audits = queries.audits_in_period(period)
+    findings = Finding.objects.filter(audit__in=audits.values("pk"), withdrawn=False)
+    cards = Nonconformity.objects.all()
+    open_actions = CorrectiveAction.objects.filter(
+        status__in=queries.OPEN_ACTION, card__status__in=Nonconformity.OPEN_STATUSES
+    )
+    risks = risks_for_figures(period.first_day, period.last_day)
+    objectives = annotate_status(queries.objectives_of_period(period), as_of)
+    proposals = proposals_for_period(period.first_day, period.last_day)
+    counts: dict[str, QuerySet] = {
+        "cards_open": cards.filter(status__in=Nonconformity.OPEN_STATUSES),
+        "cards_raised": cards.filter(period.moments("created_at")),
+        "actions_open": open_actions,
+        "actions_overdue": open_actions.filter(deadline__lt=as_of),
+        "actions_done": CorrectiveAction.objects.filter(
+            period.moments("completed_at"), status=CorrectiveAction.Status.DONE
+        ),
+        "risks": risks,
+        "risks_risk": risks.filter(kind=Risk.Kind.RISK),
+        "risks_opportunity": risks.filter(kind=Risk.Kind.OPPORTUNITY),
+        "risks_assessed": risks.filter(assessed_in_period=True),
+        "risks_effective": risks.filter(last_controls_effective=True),
+        "risks_not_effective": risks.filter(last_controls_effective=False),
+        "risks_not_judged": risks.filter(last_controls_effective__isnull=True),
+        "risks_review_overdue": risks.filter(next_review__lt=as_of),
+        "improvement_findings": findings.filter(type=Finding.Type.IMPROVEMENT),
+    }
+    for source in OTHER_CHECKS:
+        counts[f"cards_{source}"] = cards.filter(period.moments("created_at"), source=source)
+    for value in Audit.Status.values:
+        counts[f"audits_{value}"] = audits.filter(status=value)
+    for value in [*Audit.Assessment.values, ""]:
+        counts[f"assessment_{value}"] = audits.filter(assessment=value)
+    for value in Finding.Type.values:
+        counts[f"findings_{value}"] = findings.filter(type=value)
+    for value in Finding.Grade.values:
+        counts[f"grade_{value}"] = findings.filter(type=Finding.Type.NONCONFORMITY, grade=value)
+    for band in BANDS:
+        counts[f"band_{band.key}"] = risks.filter(score_value__range=(band.low, band.high))
+    for value in ObjectiveStatus.values:
+        counts[f"objectives_{value}"] = objectives.filter(status_code=value)
+    for value in ImprovementProposal.Status.values:
+        counts[f"proposals_{value}"] = proposals.filter(status=value)
+    return counts
 
 
 # --- a) status of actions from earlier reviews ------------------------------------------------
@@ -216,19 +273,18 @@ def _input_b(run: _Compilation) -> Section:
         rows = []
         for record in queries.context_changes(model, run.period):
             change = _change_kind(record)
-            url = reverse(url_name, args=[record.pk])
             data["counts"][change] += 1
-            rows.append(
-                {
-                    "record": record,
-                    "change": change,
-                    "change_label": CHANGE_LABELS[change],
-                    "url": url,
-                }
-            )
-            links.append(Link(str(record), url))
-        data[key] = rows
+            rows.append({"record": record, "change": change, "change_label": CHANGE_LABELS[change]})
+        # Additions and retirements first: a review reads them before the routine reviews.
+        rows.sort(key=lambda row: row["change"] == "changed")
+        shown = rows[:ROWS_SHOWN]
+        for row in shown:
+            row["url"] = reverse(url_name, args=[row["record"].pk])
+            links.append(Link(str(row["record"]), row["url"]))
+        data[key] = shown
+        data[f"{key}_more"] = len(rows) - len(shown)
     data["total"] = sum(data["counts"].values())
+    data["more_url"] = reverse("reviews:context")
     return run.section("b", data, links)
 
 
@@ -238,25 +294,16 @@ OTHER_CHECKS = [Nonconformity.Source.INTERNAL_CONTROL, Nonconformity.Source.EXTE
 
 
 def _input_c(run: _Compilation) -> Section:
-    counts = queries.audit_counts(run.period)
-    statuses, assessments = Counter(), Counter()
-    for row in counts:
-        statuses[row["status"]] += row["n"]
-        assessments[row["assessment"]] += row["n"]
+    f = run.figures
+    statuses = {value: f[f"audits_{value}"] for value in Audit.Status.values}
+    assessments = {value: f[f"assessment_{value}"] for value in [*Audit.Assessment.values, ""]}
     total = sum(statuses.values())
     # The audits with the most findings, told in the order they took place.
     audits = sorted(
         queries.audits_with_findings(run.period)[:ROWS_SHOWN],
         key=lambda a: (a.year, a.planned_month, a.start_date or datetime.date.max, a.number),
     )
-    found = queries.findings_by_type(run.period)
-    by_type = Counter()
-    by_grade = Counter()
-    for row in found:
-        by_type[row["type"]] += row["n"]
-        if row["grade"]:
-            by_grade[row["grade"]] += row["n"]
-    other = queries.cards_by_source(run.period, OTHER_CHECKS)
+    by_type = {value: f[f"findings_{value}"] for value in Finding.Type.values}
     rows = [{"audit": a, "url": reverse("audits:detail", args=[a.pk])} for a in audits]
     data = {
         "rows": rows,
@@ -267,12 +314,12 @@ def _input_c(run: _Compilation) -> Section:
         "findings": [(value, label, by_type[value]) for value, label in Finding.Type.choices],
         "findings_total": sum(by_type.values()),
         "nonconformities_by_grade": [
-            (label, by_grade[value]) for value, label in Finding.Grade.choices
+            (label, f[f"grade_{value}"]) for value, label in Finding.Grade.choices
         ],
         "assessments": [(label, assessments[value]) for value, label in Audit.Assessment.choices],
         "not_evaluated": assessments[""],
         "other_checks": [
-            (label, other.get(value, 0))
+            (label, f[f"cards_{value}"])
             for value, label in Nonconformity.Source.choices
             if value in OTHER_CHECKS
         ],
@@ -291,11 +338,12 @@ def _input_c(run: _Compilation) -> Section:
 
 
 def _input_d(run: _Compilation) -> Section:
-    cards = queries.card_counts(run.period)
-    actions = queries.action_counts(run.period, run.as_of)
+    f = run.figures
     checked = queries.verifications_in_period(run.period)
-    effective = checked.filter(verification_effective=True).count()
-    not_effective = checked.filter(verification_effective=False).count()
+    outcome = checked.aggregate(
+        effective=Count("id", filter=Q(verification_effective=True)),
+        not_effective=Count("id", filter=Q(verification_effective=False)),
+    )
     verifications = [
         {**row, "url": reverse("nonconformities:detail", args=[row["id"]])}
         for row in checked[:ROWS_SHOWN]
@@ -304,18 +352,19 @@ def _input_d(run: _Compilation) -> Section:
         {"action": action, "url": reverse("nonconformities:detail", args=[action.card_id])}
         for action in queries.overdue_actions(run.as_of)[:ROWS_SHOWN]
     ]
+    verified = outcome["effective"] + outcome["not_effective"]
     data = {
-        "cards_open": cards["open"],
-        "cards_raised": cards["raised"],
-        "verified_effective": effective,
-        "verified_not_effective": not_effective,
+        "cards_open": f["cards_open"],
+        "cards_raised": f["cards_raised"],
+        "verified_effective": outcome["effective"],
+        "verified_not_effective": outcome["not_effective"],
         "verifications": verifications,
-        "verifications_more": effective + not_effective - len(verifications),
-        "actions_open": actions["open"],
-        "actions_overdue": actions["overdue"],
-        "actions_done": actions["done"],
+        "verifications_more": verified - len(verifications),
+        "actions_open": f["actions_open"],
+        "actions_overdue": f["actions_overdue"],
+        "actions_done": f["actions_done"],
         "overdue_rows": overdue,
-        "overdue_more": actions["overdue"] - len(overdue),
+        "overdue_more": f["actions_overdue"] - len(overdue),
         "cards_url": reverse("nonconformities:list"),
     }
     links = [Link(v["number"], v["url"]) for v in verifications]
@@ -333,31 +382,23 @@ def _percent(survey: Feedback) -> Decimal | None:
 
 
 def _input_e(run: _Compilation) -> Section:
-    surveys = run.feedback["surveys"]
-    scored = Q(score__isnull=False, score_max__gt=0)
-    figures = surveys.aggregate(
-        total=Count("id"),
-        respondents=Sum("respondents"),
-        average=Avg(F("score") * 100 / F("score_max"), filter=scored),
-    )
+    surveys = run.feedback["survey_figures"]
     rows = [
         {
             "survey": survey,
             "percent": _percent(survey),
             "url": reverse("reviews:feedback", args=[survey.pk]),
         }
-        for survey in surveys[:ROWS_SHOWN]
+        for survey in run.feedback["surveys"][:ROWS_SHOWN]
     ]
-    average = figures["average"]
+    average = surveys["average_percent"]
     data = {
         "rows": rows,
-        "total": figures["total"],
-        "more": figures["total"] - len(rows),
+        "total": surveys["total"],
+        "more": surveys["total"] - len(rows),
         "more_url": reverse("reviews:feedback_list"),
-        "respondents": figures["respondents"] or 0,
-        "average_percent": Decimal(average).quantize(Decimal("0.1"))
-        if average is not None
-        else None,
+        "respondents": surveys["respondents"],
+        "average_percent": average.quantize(Decimal("0.1")) if average is not None else None,
     }
     links = [Link(str(row["survey"]), row["url"]) for row in rows]
     return run.section("e", data, links)
@@ -368,18 +409,16 @@ def _input_e(run: _Compilation) -> Section:
 
 def _input_f(run: _Compilation) -> Section:
     kinds = run.feedback["kinds"]
-    cases = queries.cases_to_note(run.period)
     noted = [
         {"case": case, "url": reverse("reviews:feedback", args=[case.pk])}
-        for case in cases[:ROWS_SHOWN]
+        for case in queries.cases_to_note(run.period)[:ROWS_SHOWN]
     ]
-    noted_total = cases.count()
     data = {
         "kinds": kinds,
         "total": sum(kind["total"] for kind in kinds),
         "complaints_with_card": run.feedback["complaints_with_card"],
         "noted": noted,
-        "more": noted_total - len(noted),
+        "more": run.feedback["cases_to_note"] - len(noted),
         "more_url": reverse("reviews:feedback_list"),
     }
     links = [Link(str(row["case"]), row["url"]) for row in noted]
@@ -409,22 +448,7 @@ def _input_g(run: _Compilation) -> Section:
 
 
 def _input_h(run: _Compilation) -> Section:
-    risks = risks_for_period(run.period.first_day, run.period.last_day)
-    band_counts = {
-        f"band_{band.key}": Count("id", filter=Q(score_value__range=(band.low, band.high)))
-        for band in BANDS
-    }
-    figures = risks.aggregate(
-        total=Count("id"),
-        risks=Count("id", filter=Q(kind=Risk.Kind.RISK)),
-        opportunities=Count("id", filter=Q(kind=Risk.Kind.OPPORTUNITY)),
-        assessed_in_period=Count("id", filter=Q(assessments_in_period__gt=0)),
-        controls_effective=Count("id", filter=Q(last_controls_effective=True)),
-        controls_not_effective=Count("id", filter=Q(last_controls_effective=False)),
-        controls_not_judged=Count("id", filter=Q(last_controls_effective__isnull=True)),
-        review_overdue=Count("id", filter=Q(next_review__lt=run.as_of)),
-        **band_counts,
-    )
+    f = run.figures
     rows = [
         {
             "risk": risk,
@@ -432,21 +456,21 @@ def _input_h(run: _Compilation) -> Section:
             "review_overdue": risk.next_review < run.as_of,
             "url": reverse("reviews:risk", args=[risk.pk]),
         }
-        for risk in risks[:ROWS_SHOWN]
+        for risk in risks_for_period(run.period.first_day, run.period.last_day)[:ROWS_SHOWN]
     ]
     data = {
         "rows": rows,
-        "total": figures["total"],
-        "more": figures["total"] - len(rows),
+        "total": f["risks"],
+        "more": f["risks"] - len(rows),
         "more_url": reverse("reviews:risks"),
-        "risks": figures["risks"],
-        "opportunities": figures["opportunities"],
-        "assessed_in_period": figures["assessed_in_period"],
-        "controls_effective": figures["controls_effective"],
-        "controls_not_effective": figures["controls_not_effective"],
-        "controls_not_judged": figures["controls_not_judged"],
-        "review_overdue": figures["review_overdue"],
-        "by_band": [(band.label, figures[f"band_{band.key}"]) for band in BANDS],
+        "risks": f["risks_risk"],
+        "opportunities": f["risks_opportunity"],
+        "assessed_in_period": f["risks_assessed"],
+        "controls_effective": f["risks_effective"],
+        "controls_not_effective": f["risks_not_effective"],
+        "controls_not_judged": f["risks_not_judged"],
+        "review_overdue": f["risks_review_overdue"],
+        "by_band": [(band.label, f[f"band_{band.key}"]) for band in BANDS],
     }
     links = [Link(str(row["risk"]), row["url"]) for row in rows]
     return run.section("h", data, links)
@@ -456,29 +480,23 @@ def _input_h(run: _Compilation) -> Section:
 
 
 def _input_i(run: _Compilation) -> Section:
-    period_objectives = annotate_status(queries.objectives_of_period(run.period), run.as_of)
-    statuses = Counter(
-        {
-            row["status_code"]: row["n"]
-            for row in period_objectives.order_by()
-            .values("status_code")
-            .annotate(n=Count("id"))
-            .values("status_code", "n")
-        }
-    )
-    shown = period_objectives.order_by("status_rank", "year", "title", "id")[:ROWS_SHOWN]
-    objectives = objectives_with_status(shown, run.as_of)
+    f = run.figures
+    statuses = {value: f[f"objectives_{value}"] for value in ObjectiveStatus.values}
+    shown = annotate_status(queries.objectives_of_period(run.period), run.as_of).order_by(
+        "status_rank", "year", "title", "id"
+    )[:ROWS_SHOWN]
     rows = [
         {
             "objective": objective,
-            "chart": trend_svg(objective, objective.measurement_list),
+            "chart": trend_svg(objective, objective.measurement_list) if n < CHARTS_SHOWN else None,
             "url": reverse("reviews:objective", args=[objective.pk]),
         }
-        for objective in objectives
+        for n, objective in enumerate(objectives_with_status(shown, run.as_of))
     ]
     total = sum(statuses.values())
     data = {
         "rows": rows,
+        "charts": [row for row in rows if row["chart"] is not None],
         "total": total,
         "more": total - len(rows),
         "more_url": reverse("reviews:objectives"),
@@ -494,23 +512,16 @@ def _input_i(run: _Compilation) -> Section:
 
 
 def _input_j(run: _Compilation) -> Section:
-    period_proposals = proposals_for_period(run.period.first_day, run.period.last_day)
-    statuses = Counter(
-        {
-            row["status"]: row["n"]
-            for row in period_proposals.order_by().values("status").annotate(n=Count("id"))
-        }
-    )
+    f = run.figures
+    statuses = {value: f[f"proposals_{value}"] for value in ImprovementProposal.Status.values}
     proposals = [
         {"proposal": p, "url": reverse("reviews:proposal", args=[p.pk])}
-        for p in period_proposals[:ROWS_SHOWN]
+        for p in proposals_for_period(run.period.first_day, run.period.last_day)[:ROWS_SHOWN]
     ]
-    improvement = queries.improvement_findings(run.period)
     findings = [
-        {"finding": f, "url": reverse("audits:detail", args=[f.audit_id])}
-        for f in improvement[:ROWS_SHOWN]
+        {"finding": finding, "url": reverse("audits:detail", args=[finding.audit_id])}
+        for finding in queries.improvement_findings(run.period)[:ROWS_SHOWN]
     ]
-    findings_total = improvement.count()
     proposals_total = sum(statuses.values())
     data = {
         "proposals": proposals,
@@ -521,8 +532,8 @@ def _input_j(run: _Compilation) -> Section:
             (label, statuses[value]) for value, label in ImprovementProposal.Status.choices
         ],
         "findings": findings,
-        "findings_total": findings_total,
-        "findings_more": findings_total - len(findings),
+        "findings_total": f["improvement_findings"],
+        "findings_more": f["improvement_findings"] - len(findings),
         "findings_url": reverse("audits:list"),
     }
     links = [Link(str(row["proposal"]), row["url"]) for row in proposals]

@@ -2,15 +2,14 @@
 e-mail kept in memory."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, tuned
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105  # nosec B105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/szj"),
+    "default": tuned(env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/szj")),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False

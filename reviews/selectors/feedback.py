@@ -7,9 +7,10 @@ management read it.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from qms.models import User
@@ -83,6 +84,8 @@ def feedback_for_period(start: datetime.date, end: datetime.date) -> dict:
       ``{"kind", "label", "total", "outcomes": [{"outcome", "label", "count"}]}`` with every
       outcome that kind can have;
     - ``"complaints_with_card"``: how many of the complaints raised a nonconformity card;
+    - ``"cases_to_note"``: how many cases were found justified or raised a card;
+    - ``"survey_figures"``: ``{"total", "respondents", "average_percent"}`` of the surveys;
     - ``"surveys"``: the survey results (records with ``survey_name``, ``period_start``,
       ``period_end``, ``score``, ``score_max``, ``respondents``), oldest first — a queryset,
       so the caller counts, sums and slices it in SQL.
@@ -91,13 +94,23 @@ def feedback_for_period(start: datetime.date, end: datetime.date) -> dict:
     permission filtering: the review's own page decides who reads it.
     """
     in_period = Feedback.objects.filter(received__range=(start, end))
-    rows = list(
-        in_period.exclude(kind=K.SURVEY)
-        .order_by()
+    scored = Q(score__isnull=False, score_max__gt=0)
+    grouped = list(
+        in_period.order_by()
         .values("kind", "outcome")
-        .annotate(n=Count("id"), cards=Count("nonconformity"))
-        .values("kind", "outcome", "n", "cards")
+        .annotate(
+            n=Count("id"),
+            cards=Count("nonconformity"),
+            respondents=Sum("respondents"),
+            scored=Count("id", filter=scored),
+            percent_sum=Sum(F("score") * 100 / F("score_max"), filter=scored),
+        )
+        .values("kind", "outcome", "n", "cards", "respondents", "scored", "percent_sum")
     )
+    rows = [row for row in grouped if row["kind"] != K.SURVEY]
+    survey_rows = [row for row in grouped if row["kind"] == K.SURVEY]
+    scored_count = sum(row["scored"] for row in survey_rows)
+    percent_sum = sum((row["percent_sum"] or 0 for row in survey_rows), Decimal(0))
     counts = {(row["kind"], row["outcome"]): row["n"] for row in rows}
     kinds = []
     for kind in CASE_KINDS:
@@ -124,5 +137,14 @@ def feedback_for_period(start: datetime.date, end: datetime.date) -> dict:
     return {
         "kinds": kinds,
         "complaints_with_card": sum(row["cards"] for row in rows if row["kind"] == K.COMPLAINT),
+        # Justified cases and those that raised a card (a justified one with a card once).
+        "cases_to_note": sum(
+            row["n"] if row["outcome"] == O.JUSTIFIED else row["cards"] for row in rows
+        ),
         "surveys": surveys,
+        "survey_figures": {
+            "total": sum(row["n"] for row in survey_rows),
+            "respondents": sum(row["respondents"] or 0 for row in survey_rows),
+            "average_percent": percent_sum / scored_count if scored_count else None,
+        },
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -171,6 +172,25 @@ def risks_for_period(start: datetime.date, end: datetime.date) -> QuerySet[Risk]
             ),
         )
         .order_by("-score_value", "title")
+    )
+
+
+def risks_for_figures(start: datetime.date, end: datetime.date) -> QuerySet[Risk]:
+    """The risks of ``risks_for_period`` for counting (no aggregate inside, so they can be
+    counted in a subquery): ``score_value``, ``last_controls_effective`` from the latest
+    assessment made on or before ``end``, and ``assessed_in_period``."""
+    latest = RiskAssessment.objects.filter(
+        risk=OuterRef("pk"), assessed_at__date__lte=end
+    ).order_by("-assessed_at", "-id")
+    return with_score(
+        Risk.objects.filter(status=Risk.Status.ACTIVE, created_at__date__lte=end)
+    ).annotate(
+        last_controls_effective=Subquery(latest.values("controls_effective")[:1]),
+        assessed_in_period=Exists(
+            RiskAssessment.objects.filter(
+                risk=OuterRef("pk"), assessed_at__date__range=(start, end)
+            )
+        ),
     )
 
 

@@ -194,6 +194,32 @@ def test_a_person_without_an_address_fails_at_once(delivery, personas):
     assert Notification.objects.filter(delivery=delivery).exists()
 
 
+def test_a_chunk_of_singles_marks_each_row_by_its_own_outcome(personas, own_process, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.REMINDER_MAX_ATTEMPTS = 3
+    personas.auditor.email = ""
+    personas.auditor.save(update_fields=["email"])
+    people = [personas.wlasciciel, personas.auditor, personas.pracownik]
+    reminders.deliveries_create([_due(person, own_process) for person in people])
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = reminders.send_waiting_now()
+    assert sorted(o.status for o in outcomes) == ["failed", "sent", "sent"]
+    states = dict(Delivery.objects.values_list("recipient_id", "state"))
+    assert states == {
+        personas.wlasciciel.pk: State.SENT,
+        personas.auditor.pk: State.FAILED,
+        personas.pracownik.pk: State.SENT,
+    }
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [personas.wlasciciel.email, personas.pracownik.email]
+    )
+    # One claim and one read for the chunk, then one write per e-mail.
+    assert len(queries.captured_queries) <= 4 + len(people) * 3
+    assert reminders.send_waiting_now() == []
+
+
 def test_a_digest_reader_gets_one_email_with_everything_waiting(personas, own_process):
     ReminderSettings.objects.create(user=personas.wlasciciel, daily_digest=True)
     reminders.deliveries_create(
