@@ -4,7 +4,8 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,12 +21,19 @@ def with_action_figures(
 ) -> QuerySet[Nonconformity]:
     """``cards`` annotated with ``open_actions`` (how many actions are still to do) and
     ``overdue`` (one of them is past its deadline), computed in the same query as the cards so
-    a page of the register costs the same whatever it holds."""
-    late = CorrectiveAction.objects.filter(
-        card=OuterRef("pk"), status__in=OPEN_ACTION_STATUSES, deadline__lt=today
+    a page of the register costs the same whatever it holds.
+
+    Both are correlated subqueries, not a join with ``GROUP BY``: a grouped query must join and
+    group every card before it can sort and cut a page, whereas subqueries are evaluated only
+    for the rows returned, so a page walks the ``(year, number)`` index and stops after 25
+    cards, and ``count()`` drops them altogether."""
+    open_actions = CorrectiveAction.objects.filter(
+        card=OuterRef("pk"), status__in=OPEN_ACTION_STATUSES
     )
+    late = open_actions.filter(deadline__lt=today)
+    count = open_actions.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     return cards.annotate(
-        open_actions=Count("actions", filter=Q(actions__status__in=OPEN_ACTION_STATUSES)),
+        open_actions=Subquery(count, output_field=IntegerField()),
         overdue=Exists(late),
     )
 
@@ -33,6 +41,29 @@ def with_action_figures(
 class YearFilter(django_filters.NumberFilter):
     # A year is a whole number; the default decimal field would accept "2026.5" and match nothing.
     field_class = forms.IntegerField
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """A record chosen by typing its code (case-insensitive) instead of picking it from a list.
+    The register has as many processes and units as the city hall, and a drop-down of all of
+    them made every page of the register render, and send, thousands of options."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        value = str(value).strip() if value not in self.empty_values else ""
+        if not value:
+            return None
+        try:
+            return self.queryset.get(code__iexact=value)
+        except (self.queryset.model.DoesNotExist, self.queryset.model.MultipleObjectsReturned):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class CodeFilter(django_filters.ModelChoiceFilter):
+    field_class = CodeChoiceField
 
 
 class CardFilter(django_filters.FilterSet):
@@ -45,15 +76,18 @@ class CardFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Nonconformity.Status.choices, empty_label=_("all")
     )
-    process = django_filters.ModelChoiceFilter(
+    # By code (e.g. "PG.3", "WSO"), as the register's columns show them.
+    process = CodeFilter(
         label=_("Process"),
-        queryset=Process.objects.order_by("sort_key", "code"),
-        empty_label=_("all"),
+        queryset=Process.objects.all(),
+        widget=forms.TextInput(
+            attrs={"placeholder": Process._meta.get_field("code").help_text, "maxlength": 30}
+        ),
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = CodeFilter(
         label=_("Organisational unit"),
-        queryset=OrganisationalUnit.objects.order_by("code"),
-        empty_label=_("all"),
+        queryset=OrganisationalUnit.objects.all(),
+        widget=forms.TextInput(attrs={"maxlength": 20}),
     )
     source = django_filters.ChoiceFilter(
         label=_("Source"), choices=Nonconformity.Source.choices, empty_label=_("all")
@@ -74,7 +108,7 @@ class CardFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.queryset = with_action_figures(self.queryset, today=today or timezone.localdate())
         for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

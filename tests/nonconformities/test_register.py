@@ -134,8 +134,13 @@ def test_each_filter_narrows_the_register(personas, register, other_process):
     everything = {"KN/2025/001", "KN/2026/001", "KN/2026/002", "KN/2026/003"}
     assert _numbers(client) == everything
     assert _numbers(client, {"status": "closed"}) == {"KN/2026/002"}
-    assert _numbers(client, {"process": other_process.pk}) == {"KN/2026/001", "KN/2026/003"}
-    assert _numbers(client, {"unit": personas.koordynator.unit.pk}) == {"KN/2026/003"}
+    # Process and unit by the code shown in the table, in any letter case.
+    assert _numbers(client, {"process": other_process.code}) == {"KN/2026/001", "KN/2026/003"}
+    assert _numbers(client, {"process": f" {other_process.code.lower()} "}) == {
+        "KN/2026/001",
+        "KN/2026/003",
+    }
+    assert _numbers(client, {"unit": personas.koordynator.unit.code}) == {"KN/2026/003"}
     assert _numbers(client, {"source": "complaint"}) == {"KN/2026/001"}
     assert _numbers(client, {"grade": "major"}) == {"KN/2026/001", "KN/2026/002"}
     # Overdue: an open action past its deadline; a done action past its deadline is not.
@@ -145,7 +150,7 @@ def test_each_filter_narrows_the_register(personas, register, other_process):
     assert _numbers(client, {"q": "POJAZDU"}) == {"KN/2026/001"}
     assert _numbers(client, {"q": "2026/00"}) == {"KN/2026/001", "KN/2026/002", "KN/2026/003"}
     assert _numbers(client, {"q": "  "}) == everything
-    assert _numbers(client, {"status": "analysis", "process": other_process.pk}) == set()
+    assert _numbers(client, {"status": "analysis", "process": other_process.code}) == set()
 
 
 def test_overdue_is_judged_against_the_day_given(personas, register):
@@ -162,13 +167,26 @@ def test_overdue_is_judged_against_the_day_given(personas, register):
     assert overdue(TODAY + 7 * DAY) == {"KN/2025/001", "KN/2026/001"}
 
 
+def test_process_and_unit_are_typed_as_codes_not_picked_from_every_record(
+    personas, register, other_process
+):
+    # A drop-down of every process and unit grew the page with the city hall; a code box does not.
+    client = _english(client_for(personas.pelnomocnik))
+    html = client.get(reverse("nonconformities:list")).content.decode()
+    assert 'type="text" name="process"' in html and 'type="text" name="unit"' in html
+    for name in ("process", "unit"):
+        assert "<option" not in html.split(f'name="{name}"')[1].split("</div>")[0]
+    kept = client.get(reverse("nonconformities:list"), {"process": "pg.2"}).content.decode()
+    assert 'value="pg.2"' in kept  # the typed filter stays in its box
+
+
 @pytest.mark.parametrize(
     "query",
     [
         {"status": "<script>"},
-        {"process": "999999"},
+        {"process": "PG.999"},
         {"process": "abc"},
-        {"unit": "999999"},
+        {"unit": "XYZ-999"},
         {"source": "plotka"},
         {"grade": "huge"},
         {"overdue": "maybe"},
@@ -263,7 +281,7 @@ def test_a_card_of_another_process_stays_hidden_from_the_owner(personas, registe
     client = client_for(personas.wlasciciel)
     # wlasciciel owns PG.3 only; KN/2026/001 and /003 belong to PG.2.
     assert _numbers(client) == {"KN/2025/001", "KN/2026/002"}
-    assert _numbers(client, {"process": register["second"].process_id}) == set()
+    assert _numbers(client, {"process": register["second"].process.code}) == set()
     assert _numbers(client_for(personas.wlasciciel2)) == {"KN/2026/001", "KN/2026/003"}
     # pracownik is responsible for actions on the PG.3 cards only.
     assert _numbers(client_for(personas.pracownik)) == {"KN/2025/001", "KN/2026/002"}
@@ -444,7 +462,7 @@ def test_query_counts_do_not_grow_with_the_number_of_cards(personas, own_process
         (reverse("nonconformities:list"), None),
         (reverse("nonconformities:list"), {"overdue": "yes", "q": "KN"}),
         (reverse("nonconformities:export", args=["csv"]), None),
-        (reverse("nonconformities:export", args=["xlsx"]), {"process": own_process.pk}),
+        (reverse("nonconformities:export", args=["xlsx"]), {"process": own_process.code}),
         (reverse("nonconformities:my_actions"), None),
     ]
     _populate(personas, own_process, 5, 1)
