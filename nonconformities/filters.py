@@ -4,13 +4,13 @@ import datetime
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nonconformities.models import CorrectiveAction, Nonconformity
 from processes.models import Process
+from qms.filters import CodeFilter
 from qms.models import OrganisationalUnit
 
 OPEN_ACTION_STATUSES = (CorrectiveAction.Status.PLANNED, CorrectiveAction.Status.IN_PROGRESS)
@@ -41,29 +41,6 @@ def with_action_figures(
 class YearFilter(django_filters.NumberFilter):
     # A year is a whole number; the default decimal field would accept "2026.5" and match nothing.
     field_class = forms.IntegerField
-
-
-class CodeChoiceField(forms.ModelChoiceField):
-    """A record chosen by typing its code (case-insensitive) instead of picking it from a list.
-    The register has as many processes and units as the city hall, and a drop-down of all of
-    them made every page of the register render, and send, thousands of options."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value):
-        value = str(value).strip() if value not in self.empty_values else ""
-        if not value:
-            return None
-        try:
-            return self.queryset.get(code__iexact=value)
-        except (self.queryset.model.DoesNotExist, self.queryset.model.MultipleObjectsReturned):
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            ) from None
-
-
-class CodeFilter(django_filters.ModelChoiceFilter):
-    field_class = CodeChoiceField
 
 
 class CardFilter(django_filters.FilterSet):

@@ -1,8 +1,10 @@
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from processes.models import Process
+from qms.filters import CodeFilter
 from qms.models import OrganisationalUnit
 
 
@@ -11,8 +13,10 @@ class ProcessFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         label=_("Category"), choices=Process.Category.choices, empty_label=_("all")
     )
-    owner_unit = django_filters.ModelChoiceFilter(
-        label=_("Owner unit"), queryset=OrganisationalUnit.objects.all(), empty_label=_("all")
+    owner_unit = CodeFilter(
+        label=_("Owner unit"),
+        queryset=OrganisationalUnit.objects.all(),
+        widget=forms.TextInput(attrs={"maxlength": 20}),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Process.Status.choices, empty_label=_("all")
@@ -25,7 +29,7 @@ class ProcessFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

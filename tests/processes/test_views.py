@@ -215,7 +215,11 @@ def test_list_filters_by_category_unit_status_and_text(personas, own_process, ot
 
     assert codes({}) == {"PG.2", "PG.3", "PZ.1"}
     assert codes({"category": "PZ"}) == {"PZ.1"}
-    assert codes({"owner_unit": own_process.owner_unit_id}) == {"PG.3"}
+    # The unit is typed as its code (a drop-down of every unit does not scale).
+    unit_code = own_process.owner_unit.code
+    assert codes({"owner_unit": unit_code}) == {"PG.3"}
+    assert codes({"owner_unit": f"  {unit_code.lower()} "}) == {"PG.3"}
+    assert codes({"owner_unit": "NIE-MA"}) == set()
     assert codes({"q": "pojazd"}) == {"PG.2"}
     pz.status = Process.Status.WITHDRAWN
     pz.save()
