@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -239,21 +239,29 @@ def covered_process_ids(plan: AuditPlan) -> set[int]:
 
 def uncovered_processes(plan: AuditPlan) -> list[Process]:
     """Active processes not audited for three years or more by ``plan.year`` (never audited
-    included) that no entry of ``plan`` covers, in register order. Three queries.
+    included) that no entry of ``plan`` covers, in register order. One query.
 
     This is the minimum the plan must cover, so the plan page warns about it; processes that
     stand out only for open nonconformities are a priority, not a gap, and are left out here
     (the prefill adds them too)."""
-    last = last_audits(year=plan.year)
-    covered = covered_process_ids(plan)
-    result = []
-    for process in _active_processes():
-        if process.pk in covered:
-            continue
-        last_audit = last.get(process.pk)
-        if last_audit is None or plan.year - last_audit.year >= STANDS_OUT_AFTER_YEARS:
-            result.append(process)
-    return result
+    # "Not audited for three years or more" is "no audit in progress or later in the three
+    # years up to plan.year", which PostgreSQL answers per process from the indexes instead of
+    # aggregating the whole audit history.
+    covered = PlannedAudit.processes.through.objects.filter(
+        process=OuterRef("pk"), plannedaudit__plan=plan, plannedaudit__withdrawn=False
+    )
+    audited_lately = Audit.processes.through.objects.filter(
+        process=OuterRef("pk"),
+        audit__status__in=AUDITED_STATUSES,
+        audit__year__gt=plan.year - STANDS_OUT_AFTER_YEARS,
+        audit__year__lte=plan.year,
+    )
+    return list(
+        Process.objects.filter(status=Process.Status.ACTIVE)
+        .exclude(Exists(covered))
+        .exclude(Exists(audited_lately))
+        .order_by("sort_key", "code")
+    )
 
 
 def processes_to_prefill(plan: AuditPlan, coverage: Coverage | None = None) -> list[Process]:

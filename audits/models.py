@@ -204,6 +204,10 @@ class PlannedAudit(VersionedModel):
                 fields=["plan", "entry_key"], name="planned_audit_once_per_plan"
             )
         ]
+        # The plan page lists a plan's entries in this order, a page at a time.
+        indexes = [
+            models.Index(fields=["plan", "planned_month", "id"], name="planned_audit_plan_order")
+        ]
 
     def __str__(self) -> str:
         return str(_("Planned audit: %(scope)s") % {"scope": self.scope[:60]})
@@ -305,7 +309,11 @@ class Audit(VersionedModel):
         ordering = ["-year", "planned_month", "number"]
         verbose_name = _("audit")
         verbose_name_plural = _("audits")
-        indexes = [models.Index(fields=["status", "year"])]
+        indexes = [
+            models.Index(fields=["status", "year"]),
+            # The audit list pages through every audit in this order.
+            models.Index(fields=["-year", "planned_month", "number"], name="audit_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -124,6 +124,14 @@ def plan_entries(plan: AuditPlan) -> QuerySet[PlannedAudit]:
     )
 
 
+def plan_has_entries_without_audit(plan: AuditPlan) -> bool:
+    """Whether an entry of ``plan`` still lacks its audit, by the rule
+    ``services.audits_create_from_plan`` creates them by: no audit of the year carries the
+    entry's key (an audit created from an earlier revision counts). One query."""
+    has_audit = Exists(Audit.objects.filter(year=plan.year, entry_key=OuterRef("entry_key")))
+    return plan.entries.filter(withdrawn=False).exclude(has_audit).exists()
+
+
 def entry_get_for_edit(*, user: User, pk: int) -> PlannedAudit:
     if not can_prepare_programme(user):
         raise PermissionDenied
@@ -134,43 +142,85 @@ def approved_plan(year: int) -> AuditPlan | None:
     return AuditPlan.objects.filter(year=year, status=AuditPlan.Status.APPROVED).first()
 
 
+# The fields two revisions of an entry are compared on, in the order the page names them.
+_DIFF_FIELDS = ("processes", "units", "scope", "criteria", "planned_month", "lead_auditor", "team")
+_RELATIONS = (
+    ("processes", PlannedAudit.processes.through, "process_id"),
+    ("units", PlannedAudit.units.through, "organisationalunit_id"),
+    ("team", PlannedAudit.team.through, "user_id"),
+)
+
+
+def _snapshots(plans: list[AuditPlan]) -> dict[int, dict[str, tuple[int, dict]]]:
+    """For each plan, its live entries by ``entry_key`` as ``(id, {field: value})``, the
+    relations as sorted id tuples (process and unit codes are unique, so equal ids mean equal
+    codes). Plain values in four queries: two whole revisions are compared without building
+    hundreds of entries with their processes, units and teams as model objects."""
+    rows = PlannedAudit.objects.filter(plan__in=plans, withdrawn=False).values_list(
+        "id", "plan_id", "entry_key", "scope", "criteria", "planned_month", "lead_auditor_id"
+    )
+    related: dict[str, dict[int, list[int]]] = {name: {} for name, _t, _c in _RELATIONS}
+    for name, through, column in _RELATIONS:
+        pairs = through.objects.filter(plannedaudit__plan__in=plans, plannedaudit__withdrawn=False)
+        for entry_id, value in pairs.values_list("plannedaudit_id", column):
+            related[name].setdefault(entry_id, []).append(value)
+    snapshots: dict[int, dict[str, tuple[int, dict]]] = {plan.pk: {} for plan in plans}
+    for pk, plan_id, key, scope, criteria, month, lead in rows:
+        values = {
+            "scope": scope,
+            "criteria": criteria,
+            "planned_month": month,
+            "lead_auditor": lead,
+            **{name: tuple(sorted(related[name].get(pk, ()))) for name in related},
+        }
+        snapshots[plan_id][key] = (pk, values)
+    return snapshots
+
+
 def plan_diff(older: AuditPlan, newer: AuditPlan) -> dict[str, list]:
     """What changed between two revisions: entries added, removed and changed (with the
-    names of the changed fields), matched by ``entry_key``."""
+    names of the changed fields), matched by ``entry_key``. Removed entries come from
+    ``older``, the others from ``newer``; each has its processes prefetched.
 
-    def snapshot(plan: AuditPlan) -> dict:
-        rows = {}
-        for entry in plan_entries(plan):
-            rows[entry.entry_key] = {
-                "entry": entry,
-                "processes": sorted(p.code for p in entry.processes.all()),
-                "units": sorted(u.code for u in entry.units.all()),
-                "scope": entry.scope,
-                "criteria": entry.criteria,
-                "planned_month": entry.planned_month,
-                "lead_auditor": entry.lead_auditor_id,
-                "team": sorted(u.pk for u in entry.team.all()),
-            }
-        return rows
+    Four queries compare the revisions on plain values; one more (and its prefetch) loads the
+    entries that differ, when there are any."""
+    snapshots = _snapshots([older, newer])
+    old, new = snapshots[older.pk], snapshots[newer.pk]
+    rows = []  # (new id or None, old id or None, [changed field names])
+    for key in new.keys() | old.keys():
+        if key not in old:
+            rows.append((new[key][0], None, []))
+        elif key not in new:
+            rows.append((None, old[key][0], []))
+        else:
+            fields = [f for f in _DIFF_FIELDS if new[key][1][f] != old[key][1][f]]
+            if fields:
+                rows.append((new[key][0], old[key][0], fields))
+    ids = {new_id or old_id for new_id, old_id, _f in rows}
+    entries = (
+        {
+            entry.pk: entry
+            for entry in PlannedAudit.objects.filter(pk__in=ids).prefetch_related("processes")
+        }
+        if ids
+        else {}
+    )
+    labels = {f: PlannedAudit._meta.get_field(f).verbose_name for f in _DIFF_FIELDS}
+    added, removed, changed = [], [], []
+    for new_id, old_id, fields in rows:
+        if old_id is None:
+            added.append(entries[new_id])
+        elif new_id is None:
+            removed.append(entries[old_id])
+        else:
+            changed.append({"entry": entries[new_id], "fields": [str(labels[f]) for f in fields]})
 
-    labels = {
-        "processes": PlannedAudit._meta.get_field("processes").verbose_name,
-        "units": PlannedAudit._meta.get_field("units").verbose_name,
-        "scope": PlannedAudit._meta.get_field("scope").verbose_name,
-        "criteria": PlannedAudit._meta.get_field("criteria").verbose_name,
-        "planned_month": PlannedAudit._meta.get_field("planned_month").verbose_name,
-        "lead_auditor": PlannedAudit._meta.get_field("lead_auditor").verbose_name,
-        "team": PlannedAudit._meta.get_field("team").verbose_name,
-    }
-    old, new = snapshot(older), snapshot(newer)
-    added = [new[k]["entry"] for k in new if k not in old]
-    removed = [old[k]["entry"] for k in old if k not in new]
-    changed = []
-    for key in new.keys() & old.keys():
-        fields = [str(labels[f]) for f in labels if new[key][f] != old[key][f]]
-        if fields:
-            changed.append({"entry": new[key]["entry"], "fields": fields})
-    changed.sort(key=lambda c: (c["entry"].planned_month, c["entry"].pk))
+    def in_plan_order(entry: PlannedAudit) -> tuple[int, int]:
+        return (entry.planned_month, entry.pk)
+
+    added.sort(key=in_plan_order)
+    removed.sort(key=in_plan_order)
+    changed.sort(key=lambda c: in_plan_order(c["entry"]))
     return {"added": added, "removed": removed, "changed": changed}
 
 
@@ -264,8 +314,16 @@ def finding_get_for_edit(*, user: User, pk: int) -> Finding:
 
 
 def dashboard_audit_sections(*, user: User, today) -> dict:
-    """What the audit programme asks of ``user`` now (a fixed number of queries)."""
-    mine = audits_visible(user=user).exclude(status=Audit.Status.CLOSED)
+    """What the audit programme asks of ``user`` now (a fixed number of queries).
+
+    Each list asks for the audits ``user`` leads, is on or owns a process of: every one of
+    them is among ``audits_visible(user=user)`` (those are its conditions for everyone who does
+    not see the whole programme), so the lists filter on that alone instead of repeating the
+    visibility subqueries on top of it."""
+    if not _signed_in(user):
+        mine = Audit.objects.none()
+    else:
+        mine = Audit.objects.select_related("lead_auditor").exclude(status=Audit.Status.CLOSED)
     in_team = Exists(Audit.team.through.objects.filter(audit=OuterRef("pk"), user=user))
     involved = mine.filter(Q(lead_auditor=user) | in_team | _owner_of_audited_process(user))
     sections = {

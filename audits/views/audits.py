@@ -76,13 +76,22 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actions = _actions(request.user, audit)
     # The owner of one audited process may read this audit but not the cards of another
     # audited process: cards are linked and listed only as far as the person may read them.
+    # Those who read every card (cards_visible filters nothing for them) skip the filter and
+    # the query: the cards raised here came with the findings.
+    reads_everything = nc_selectors.reads_everything(request.user)
     visible = nc_selectors.cards_visible(user=request.user)
-    open_cards = list(
-        nc_selectors.open_cards_for_processes([p.pk for p in audit.processes.all()])
-        .filter(pk__in=visible.values("pk"))
-        .exclude(finding__audit=audit)  # raised here: new, not the follow-up of earlier ones
-        .select_related("process")
-    )
+    open_cards = nc_selectors.open_cards_for_processes(
+        [p.pk for p in audit.processes.all()]
+    ).exclude(finding__audit=audit)  # raised here: new, not the follow-up of earlier ones
+    if not reads_everything:
+        open_cards = open_cards.filter(pk__in=visible.values("pk"))
+    open_cards = list(open_cards.select_related("process"))
+    if reads_everything:
+        readable_card_ids = {
+            f.nonconformity.pk for f in audit.findings.all() if hasattr(f, "nonconformity")
+        }
+    else:
+        readable_card_ids = set(visible.filter(finding__audit=audit).values_list("pk", flat=True))
     return render(
         request,
         "audits/audit_detail.html",
@@ -92,9 +101,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "relations": selectors.audit_relations(request.user, audit),
             "findings": [f for f in audit.findings.all() if not f.withdrawn],
             "withdrawn_findings": [f for f in audit.findings.all() if f.withdrawn],
-            "readable_card_ids": set(
-                visible.filter(finding__audit=audit).values_list("pk", flat=True)
-            ),
+            "readable_card_ids": readable_card_ids,
             "cards_to_verify": [
                 c for c in open_cards if c.status == Nonconformity.Status.VERIFICATION
             ],

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -51,26 +52,33 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "audits/plan_create.html", context)
 
 
+# A plan holds a year's audits: hundreds of entries in a large city hall. The page shows them
+# in plan order (by month) 50 at a time, like the other registers; the PDF has the whole plan.
+PLAN_ENTRIES_PER_PAGE = 50
+
+
 @login_required
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, pk=pk)
-    entries = list(selectors.plan_entries(plan))
+    page = Paginator(selectors.plan_entries(plan), PLAN_ENTRIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     can_prepare = selectors.can_prepare_programme(request.user)
     previous = None
     if plan.revision > 1:
         previous = AuditPlan.objects.filter(year=plan.year, revision=plan.revision - 1).first()
-    audited_keys = set(
-        plan.entries.filter(audits__isnull=False).values_list("entry_key", flat=True)
-    )
     return render(
         request,
         "audits/plan_detail.html",
         {
             "plan": plan,
-            "entries": entries,
-            "audited_keys": audited_keys,
-            "entries_without_audit": [e for e in entries if e.entry_key not in audited_keys],
+            "page": page,
+            "query": "",
+            # Only the button that creates the missing audits asks, so only then is it asked.
+            "has_entries_without_audit": can_prepare
+            and plan.status == AuditPlan.Status.APPROVED
+            and selectors.plan_has_entries_without_audit(plan),
             "revisions": selectors.plans_visible(user=request.user).filter(year=plan.year),
             "diff": selectors.plan_diff(previous, plan) if previous else None,
             "previous": previous,
