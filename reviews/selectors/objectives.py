@@ -371,7 +371,11 @@ def measurements_due(
     finished period (``due_period``) has no measurement, as ``(objective, period_start,
     period_end)`` sorted by period end and title. Two queries, whatever the number of
     objectives."""
-    objectives = QualityObjective.objects.filter(is_active=True).select_related("owner", "unit")
+    # A due period lies in this year or (in January) ends the last one: older objectives can
+    # never be due, and ten years of them are not read on every start page.
+    objectives = QualityObjective.objects.filter(
+        is_active=True, year__gte=today.year - 1, year__lte=today.year
+    ).select_related("owner", "unit")
     if user is not None:
         objectives = objectives.filter(owner=user)
     candidates = []
