@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import (
     Case,
     CharField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -369,30 +370,21 @@ def measurements_due(
 ) -> list[tuple[QualityObjective, datetime.date, datetime.date]]:
     """Active objectives (of ``user`` as owner; of everybody when ``user`` is None) whose last
     finished period (``due_period``) has no measurement, as ``(objective, period_start,
-    period_end)`` sorted by period end and title. Two queries, whatever the number of
-    objectives."""
-    # A due period lies in this year or (in January) ends the last one: older objectives can
-    # never be due, and ten years of them are not read on every start page.
-    objectives = QualityObjective.objects.filter(
-        is_active=True, year__gte=today.year - 1, year__lte=today.year
-    ).select_related("owner", "unit")
+    period_end)`` sorted by period end and title. One query, whatever the number of
+    objectives: the due period depends only on the frequency, so each frequency is one
+    condition (its period lies in the objective's year and holds no measurement)."""
+    due = Q(pk__in=[])
+    for frequency in QualityObjective.Frequency.values:
+        start, _end = previous_period(frequency, today)
+        measured = Measurement.objects.filter(objective=OuterRef("pk"), period_start=start)
+        due |= Q(frequency=frequency, year=start.year) & ~Exists(measured)
+    objectives = QualityObjective.objects.filter(due, is_active=True).select_related(
+        "owner", "unit"
+    )
     if user is not None:
         objectives = objectives.filter(owner=user)
-    candidates = []
-    for objective in objectives:
-        period = due_period(objective, today)
-        if period is not None:
-            candidates.append((objective, *period))
-    if not candidates:
-        return []
-    recorded = set(
-        Measurement.objects.filter(
-            objective_id__in=[objective.pk for objective, _s, _e in candidates],
-            period_start__in={start for _o, start, _e in candidates},
-        ).values_list("objective_id", "period_start")
-    )
-    due = [row for row in candidates if (row[0].pk, row[1]) not in recorded]
-    return sorted(due, key=lambda row: (row[2], row[0].title, row[0].pk))
+    rows = [(objective, *due_period(objective, today)) for objective in objectives]
+    return sorted(rows, key=lambda row: (row[2], row[0].title, row[0].pk))
 
 
 def begun_periods(

@@ -187,6 +187,20 @@ def test_measurement_due_for_the_last_finished_period_until_it_is_entered(person
     assert selectors.measurements_due(user=personas.wlasciciel, today=today) == []
 
 
+def test_measurements_due_costs_one_query_whether_anything_is_due_or_not(personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = datetime.date(YEAR, 11, 27)
+    with CaptureQueriesContext(connection) as nothing:
+        assert selectors.measurements_due(today=today) == []
+    for n in range(3):
+        make_objective(personas, title=f"Cel {n}", frequency=Frequency.MONTHLY)
+    with CaptureQueriesContext(connection) as some:
+        assert len(selectors.measurements_due(today=today)) == 3
+    assert len(nothing.captured_queries) == len(some.captured_queries) == 1
+
+
 def test_measurements_due_for_everybody_or_for_one_owner(personas):
     mine = make_objective(personas)
     theirs = make_objective(personas, owner=personas.wlasciciel2, title="Skargi zasadne")
@@ -224,7 +238,7 @@ def test_measurements_due_only_within_the_objectives_year(personas):
     assert yearly not in [r[0] for r in selectors.measurements_due(today=datetime.date(YEAR, 9, 1))]
 
 
-def test_measurements_due_reads_two_queries_whatever_the_number(personas):
+def test_measurements_due_reads_one_query_whatever_the_number(personas):
     for i in range(5):
         make_objective(personas, title=f"Cel {i}")
     with CaptureQueriesContext(connection) as small:
@@ -233,7 +247,7 @@ def test_measurements_due_reads_two_queries_whatever_the_number(personas):
         make_objective(personas, title=f"Cel dodatkowy {i}", frequency=Frequency.MONTHLY)
     with CaptureQueriesContext(connection) as large:
         selectors.measurements_due(today=datetime.date(YEAR, 11, 27))
-    assert len(small.captured_queries) == len(large.captured_queries) == 2
+    assert len(small.captured_queries) == len(large.captured_queries) == 1
 
 
 # --- services ----------------------------------------------------------------------------------
