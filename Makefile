@@ -6,11 +6,12 @@ PIP    := $(PY) -m pip
 DEV_SETTINGS  := qms.settings.dev
 TEST_SETTINGS := qms.settings.test
 
-.PHONY: run test lint translations messages clean help
+.PHONY: run test bench lint translations messages clean help
 
 help:
 	@echo "make run   - set up and serve the app on http://127.0.0.1:8000 (SQLite, demo data)"
 	@echo "make test  - set up and run the whole test suite on PostgreSQL and Redis"
+	@echo "make bench - seed ten years at N=1 and N=10 on PostgreSQL and measure against the budgets"
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 1; }
@@ -56,5 +57,10 @@ node_modules: package-lock.json
 test: $(VENV)/.installed-dev translations lint node_modules
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# The benchmark (bench/README.md): databases szj_bench_* on the PostgreSQL at 127.0.0.1:5432
+# (BENCH_DATABASE_URL overrides), seeded once and reused; writes BENCHMARKS.md and bench/results/.
+bench: $(VENV)/.installed translations
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) staticfiles .test-media db.sqlite3 .pytest_cache node_modules test-artifacts
+	rm -rf $(VENV) staticfiles .test-media .bench-media db.sqlite3 .pytest_cache node_modules test-artifacts

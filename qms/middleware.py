@@ -1,6 +1,8 @@
+import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -50,4 +52,30 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         translation.deactivate()
+        return response
+
+
+class ServerTimingMiddleware:
+    """The benchmark's probe (``qms.settings.bench`` only): the time the server spent on the
+    request and the SQL statements it ran, in the ``Server-Timing`` and ``X-Query-Count``
+    response headers. Measured here, inside the server, so the client's own time and the
+    network are not counted."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        queries = 0
+
+        def count(execute, sql, params, many, context):
+            nonlocal queries
+            queries += 1
+            return execute(sql, params, many, context)
+
+        started = time.perf_counter()
+        with connection.execute_wrapper(count):
+            response = self.get_response(request)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        response.headers["Server-Timing"] = f"app;dur={elapsed_ms:.2f}"
+        response.headers["X-Query-Count"] = str(queries)
         return response
