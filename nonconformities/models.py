@@ -137,6 +137,8 @@ class Nonconformity(VersionedModel):
             models.Index(fields=["status", "year"]),
             models.Index(fields=["process", "status"]),
             models.Index(fields=["source", "year"]),
+            # The management review counts the cards raised in its period.
+            models.Index(fields=["created_at"], name="nonconformi_created_idx"),
         ]
 
     def __str__(self) -> str:
@@ -196,6 +198,8 @@ class CorrectiveAction(VersionedModel):
                 condition=models.Q(status__in=["planned", "in_progress"]),
                 name="nonconformi_open_action_idx",
             ),
+            # The management review counts the actions done in its period.
+            models.Index(fields=["status", "completed_at"], name="nonconformi_done_action_idx"),
         ]
 
     def __str__(self) -> str:

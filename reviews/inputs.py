@@ -49,13 +49,13 @@ from reviews.selectors.objectives import (
     objectives_with_status,
 )
 from reviews.selectors.proposals import proposals_for_period
-from reviews.selectors.risks import BANDS, band_for, risks_for_figures, risks_for_period
+from reviews.selectors.risks import BANDS, band_for, risks_for_period
 
 INPUT_CODES = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
 ROWS_SHOWN = 10
 # Trend charts are the heaviest part of the minutes: drawn for the first objectives listed only
 # (the missed and at-risk ones come first); every objective's page has its own.
-CHARTS_SHOWN = 5
+CHARTS_SHOWN = 3
 
 # The manual's list (§29), in English here; the Polish catalogue carries the manual's wording.
 INPUT_TITLES: dict[str, Promise] = {
@@ -126,6 +126,15 @@ class _Compilation:
         return feedback_for_period(self.period.first_day, self.period.last_day)
 
     @cached_property
+    def feedback_rows(self) -> dict[str, list[Feedback]]:
+        return queries.feedback_to_show(self.period, ROWS_SHOWN)
+
+    @cached_property
+    def findings(self) -> dict[str, int]:
+        """The period's findings by type and the nonconformities by grade (one query)."""
+        return queries.finding_counts(self.period)
+
+    @cached_property
     def figures(self) -> dict[str, int]:
         """Every count the sections show, read in one statement (see ``_counts``)."""
         return queries.figures(self.review, _counts(self))
@@ -175,15 +184,13 @@ def compile_inputs(
 
 
 def _counts(run: _Compilation) -> dict[str, QuerySet]:
-    """The querysets behind every figure of inputs c), d), h), i) and j), by name."""
+    """The querysets behind every figure of inputs c), d), i) and j), by name."""
     period, as_of = run.period, run.as_of
     audits = queries.audits_in_period(period)
-    findings = Finding.objects.filter(audit__in=audits.values("pk"), withdrawn=False)
     cards = Nonconformity.objects.all()
     open_actions = CorrectiveAction.objects.filter(
         status__in=queries.OPEN_ACTION, card__status__in=Nonconformity.OPEN_STATUSES
     )
-    risks = risks_for_figures(period.first_day, period.last_day)
     objectives = annotate_status(queries.objectives_of_period(period), as_of)
     proposals = proposals_for_period(period.first_day, period.last_day)
     counts: dict[str, QuerySet] = {
@@ -194,15 +201,6 @@ def _counts(run: _Compilation) -> dict[str, QuerySet]:
         "actions_done": CorrectiveAction.objects.filter(
             period.moments("completed_at"), status=CorrectiveAction.Status.DONE
         ),
-        "risks": risks,
-        "risks_risk": risks.filter(kind=Risk.Kind.RISK),
-        "risks_opportunity": risks.filter(kind=Risk.Kind.OPPORTUNITY),
-        "risks_assessed": risks.filter(assessed_in_period=True),
-        "risks_effective": risks.filter(last_controls_effective=True),
-        "risks_not_effective": risks.filter(last_controls_effective=False),
-        "risks_not_judged": risks.filter(last_controls_effective__isnull=True),
-        "risks_review_overdue": risks.filter(next_review__lt=as_of),
-        "improvement_findings": findings.filter(type=Finding.Type.IMPROVEMENT),
     }
     for source in OTHER_CHECKS:
         counts[f"cards_{source}"] = cards.filter(period.moments("created_at"), source=source)
@@ -210,12 +208,6 @@ def _counts(run: _Compilation) -> dict[str, QuerySet]:
         counts[f"audits_{value}"] = audits.filter(status=value)
     for value in [*Audit.Assessment.values, ""]:
         counts[f"assessment_{value}"] = audits.filter(assessment=value)
-    for value in Finding.Type.values:
-        counts[f"findings_{value}"] = findings.filter(type=value)
-    for value in Finding.Grade.values:
-        counts[f"grade_{value}"] = findings.filter(type=Finding.Type.NONCONFORMITY, grade=value)
-    for band in BANDS:
-        counts[f"band_{band.key}"] = risks.filter(score_value__range=(band.low, band.high))
     for value in ObjectiveStatus.values:
         counts[f"objectives_{value}"] = objectives.filter(status_code=value)
     for value in ImprovementProposal.Status.values:
@@ -298,12 +290,12 @@ def _input_c(run: _Compilation) -> Section:
     statuses = {value: f[f"audits_{value}"] for value in Audit.Status.values}
     assessments = {value: f[f"assessment_{value}"] for value in [*Audit.Assessment.values, ""]}
     total = sum(statuses.values())
-    # The audits with the most findings, told in the order they took place.
+    # The latest audits of the period, told in the order they took place.
     audits = sorted(
         queries.audits_with_findings(run.period)[:ROWS_SHOWN],
         key=lambda a: (a.year, a.planned_month, a.start_date or datetime.date.max, a.number),
     )
-    by_type = {value: f[f"findings_{value}"] for value in Finding.Type.values}
+    by_type = {value: run.findings[value] for value in Finding.Type.values}
     rows = [{"audit": a, "url": reverse("audits:detail", args=[a.pk])} for a in audits]
     data = {
         "rows": rows,
@@ -314,7 +306,7 @@ def _input_c(run: _Compilation) -> Section:
         "findings": [(value, label, by_type[value]) for value, label in Finding.Type.choices],
         "findings_total": sum(by_type.values()),
         "nonconformities_by_grade": [
-            (label, f[f"grade_{value}"]) for value, label in Finding.Grade.choices
+            (label, run.findings[f"grade_{value}"]) for value, label in Finding.Grade.choices
         ],
         "assessments": [(label, assessments[value]) for value, label in Audit.Assessment.choices],
         "not_evaluated": assessments[""],
@@ -389,7 +381,7 @@ def _input_e(run: _Compilation) -> Section:
             "percent": _percent(survey),
             "url": reverse("reviews:feedback", args=[survey.pk]),
         }
-        for survey in run.feedback["surveys"][:ROWS_SHOWN]
+        for survey in run.feedback_rows["surveys"]
     ]
     average = surveys["average_percent"]
     data = {
@@ -411,7 +403,7 @@ def _input_f(run: _Compilation) -> Section:
     kinds = run.feedback["kinds"]
     noted = [
         {"case": case, "url": reverse("reviews:feedback", args=[case.pk])}
-        for case in queries.cases_to_note(run.period)[:ROWS_SHOWN]
+        for case in run.feedback_rows["cases"]
     ]
     data = {
         "kinds": kinds,
@@ -448,7 +440,23 @@ def _input_g(run: _Compilation) -> Section:
 
 
 def _input_h(run: _Compilation) -> Section:
-    f = run.figures
+    risks = risks_for_period(run.period.first_day, run.period.last_day)
+    # One aggregate over the annotated register: the latest assessment of each risk is looked
+    # up once for all the figures, not once per figure.
+    f = risks.aggregate(
+        total=Count("id"),
+        risk=Count("id", filter=Q(kind=Risk.Kind.RISK)),
+        opportunity=Count("id", filter=Q(kind=Risk.Kind.OPPORTUNITY)),
+        assessed=Count("id", filter=Q(assessments_in_period__gt=0)),
+        effective=Count("id", filter=Q(last_controls_effective=True)),
+        not_effective=Count("id", filter=Q(last_controls_effective=False)),
+        not_judged=Count("id", filter=Q(last_controls_effective__isnull=True)),
+        review_overdue=Count("id", filter=Q(next_review__lt=run.as_of)),
+        **{
+            f"band_{band.key}": Count("id", filter=Q(score_value__range=(band.low, band.high)))
+            for band in BANDS
+        },
+    )
     rows = [
         {
             "risk": risk,
@@ -456,20 +464,20 @@ def _input_h(run: _Compilation) -> Section:
             "review_overdue": risk.next_review < run.as_of,
             "url": reverse("reviews:risk", args=[risk.pk]),
         }
-        for risk in risks_for_period(run.period.first_day, run.period.last_day)[:ROWS_SHOWN]
+        for risk in risks[:ROWS_SHOWN]
     ]
     data = {
         "rows": rows,
-        "total": f["risks"],
-        "more": f["risks"] - len(rows),
+        "total": f["total"],
+        "more": f["total"] - len(rows),
         "more_url": reverse("reviews:risks"),
-        "risks": f["risks_risk"],
-        "opportunities": f["risks_opportunity"],
-        "assessed_in_period": f["risks_assessed"],
-        "controls_effective": f["risks_effective"],
-        "controls_not_effective": f["risks_not_effective"],
-        "controls_not_judged": f["risks_not_judged"],
-        "review_overdue": f["risks_review_overdue"],
+        "risks": f["risk"],
+        "opportunities": f["opportunity"],
+        "assessed_in_period": f["assessed"],
+        "controls_effective": f["effective"],
+        "controls_not_effective": f["not_effective"],
+        "controls_not_judged": f["not_judged"],
+        "review_overdue": f["review_overdue"],
         "by_band": [(band.label, f[f"band_{band.key}"]) for band in BANDS],
     }
     links = [Link(str(row["risk"]), row["url"]) for row in rows]
@@ -532,8 +540,8 @@ def _input_j(run: _Compilation) -> Section:
             (label, statuses[value]) for value, label in ImprovementProposal.Status.choices
         ],
         "findings": findings,
-        "findings_total": f["improvement_findings"],
-        "findings_more": f["improvement_findings"] - len(findings),
+        "findings_total": run.findings[Finding.Type.IMPROVEMENT],
+        "findings_more": run.findings[Finding.Type.IMPROVEMENT] - len(findings),
         "findings_url": reverse("audits:list"),
     }
     links = [Link(str(row["proposal"]), row["url"]) for row in proposals]

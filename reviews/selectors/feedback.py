@@ -85,12 +85,10 @@ def feedback_for_period(start: datetime.date, end: datetime.date) -> dict:
       outcome that kind can have;
     - ``"complaints_with_card"``: how many of the complaints raised a nonconformity card;
     - ``"cases_to_note"``: how many cases were found justified or raised a card;
-    - ``"survey_figures"``: ``{"total", "respondents", "average_percent"}`` of the surveys;
-    - ``"surveys"``: the survey results (records with ``survey_name``, ``period_start``,
-      ``period_end``, ``score``, ``score_max``, ``respondents``), oldest first — a queryset,
-      so the caller counts, sums and slices it in SQL.
+    - ``"survey_figures"``: ``{"total", "respondents", "average_percent"}`` of the surveys
+      (``reviews.selectors.review.feedback_to_show`` lists them).
 
-    One query whatever the period holds (and what the caller reads of the surveys). No
+    One query whatever the period holds. No
     permission filtering: the review's own page decides who reads it.
     """
     in_period = Feedback.objects.filter(received__range=(start, end))
@@ -131,9 +129,6 @@ def feedback_for_period(start: datetime.date, end: datetime.date) -> dict:
                 ],
             }
         )
-    surveys = (
-        in_period.filter(kind=K.SURVEY).select_related("unit", "process").order_by("received", "id")
-    )
     return {
         "kinds": kinds,
         "complaints_with_card": sum(row["cards"] for row in rows if row["kind"] == K.COMPLAINT),
@@ -141,7 +136,6 @@ def feedback_for_period(start: datetime.date, end: datetime.date) -> dict:
         "cases_to_note": sum(
             row["n"] if row["outcome"] == O.JUSTIFIED else row["cards"] for row in rows
         ),
-        "surveys": surveys,
         "survey_figures": {
             "total": sum(row["n"] for row in survey_rows),
             "respondents": sum(row["respondents"] or 0 for row in survey_rows),

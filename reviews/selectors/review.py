@@ -23,7 +23,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -282,14 +284,35 @@ def audits_in_period(period: Period) -> QuerySet[Audit]:
 
 
 def audits_with_findings(period: Period) -> QuerySet[Audit]:
-    """The period's audits with their processes and the number of (not withdrawn) findings,
-    those with the most findings first (2 queries when read)."""
+    """The period's audits, latest first, with their processes and the number of (not
+    withdrawn) findings (2 queries when read; the count is worked out for the rows read)."""
+    findings = (
+        Finding.objects.filter(audit=OuterRef("pk"), withdrawn=False)
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")[:1]
+    )
     return (
         audits_in_period(period)
         .select_related("lead_auditor")
         .prefetch_related(Prefetch("processes", queryset=Process.objects.order_by("sort_key")))
-        .annotate(findings_count=Count("findings", filter=Q(findings__withdrawn=False)))
-        .order_by("-findings_count", "year", "planned_month", "start_date", "number")
+        .annotate(findings_count=Subquery(findings, output_field=IntegerField()))
+        .order_by("-year", "-planned_month", "-number")
+    )
+
+
+def finding_counts(period: Period) -> dict[str, int]:
+    """The findings of the period's audits (not withdrawn) by type, and the nonconformities
+    by grade as ``grade_<grade>`` (1 query)."""
+    nonconformity = Q(type=Finding.Type.NONCONFORMITY)
+    return Finding.objects.filter(
+        audit__in=audits_in_period(period).values("pk"), withdrawn=False
+    ).aggregate(
+        **{value: Count("id", filter=Q(type=value)) for value in Finding.Type.values},
+        **{
+            f"grade_{value}": Count("id", filter=nonconformity & Q(grade=value))
+            for value in Finding.Grade.values
+        },
     )
 
 
@@ -343,15 +366,28 @@ def overdue_actions(as_of: datetime.date) -> QuerySet[CorrectiveAction]:
 CASE_KINDS = [Feedback.Kind.COMPLAINT, Feedback.Kind.REQUEST, Feedback.Kind.PETITION]
 
 
-def cases_to_note(period: Period) -> QuerySet[Feedback]:
-    """Complaints, requests and petitions of the period found justified or that led to a
-    nonconformity card."""
-    return (
-        Feedback.objects.filter(period.days("received"), kind__in=CASE_KINDS)
-        .filter(Q(outcome=Feedback.Outcome.JUSTIFIED) | Q(nonconformity__isnull=False))
-        .select_related("unit", "nonconformity")
+def feedback_to_show(period: Period, limit: int) -> dict[str, list[Feedback]]:
+    """The period's first ``limit`` satisfaction surveys (``"surveys"``) and first ``limit``
+    cases to note (``"cases"``: complaints, requests and petitions found justified or that led
+    to a nonconformity card), oldest first, read together in one query: each kind's first
+    ``limit`` rows are numbered within the kind, and the cases' first rows lie among them."""
+    noteworthy = Q(kind__in=CASE_KINDS) & (
+        Q(outcome=Feedback.Outcome.JUSTIFIED) | Q(nonconformity__isnull=False)
+    )
+    rows = (
+        Feedback.objects.filter(period.days("received"))
+        .filter(Q(kind=Feedback.Kind.SURVEY) | noteworthy)
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F("kind")], order_by=[F("received"), F("id")])
+        )
+        .filter(place__lte=limit)
+        .select_related("unit", "process", "nonconformity")
         .order_by("received", "id")
     )
+    surveys, cases = [], []
+    for row in rows:
+        (surveys if row.kind == Feedback.Kind.SURVEY else cases).append(row)
+    return {"surveys": surveys, "cases": cases[:limit]}
 
 
 # --- i) quality objectives ------------------------------------------------------------------

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
-    Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -167,30 +167,19 @@ def risks_for_period(start: datetime.date, end: datetime.date) -> QuerySet[Risk]
             last_likelihood=Subquery(latest.values("likelihood")[:1], output_field=IntegerField()),
             last_impact=Subquery(latest.values("impact")[:1], output_field=IntegerField()),
             last_controls_effective=Subquery(latest.values("controls_effective")[:1]),
-            assessments_in_period=Count(
-                "assessments", filter=Q(assessments__assessed_at__date__range=(start, end))
+            # A subquery, not a join with GROUP BY: the register is then not grouped whole
+            # before the review's first rows are cut from it.
+            assessments_in_period=Subquery(
+                RiskAssessment.objects.filter(
+                    risk=OuterRef("pk"), assessed_at__date__range=(start, end)
+                )
+                .order_by()
+                .annotate(n=Func(F("pk"), function="COUNT"))
+                .values("n")[:1],
+                output_field=IntegerField(),
             ),
         )
         .order_by("-score_value", "title")
-    )
-
-
-def risks_for_figures(start: datetime.date, end: datetime.date) -> QuerySet[Risk]:
-    """The risks of ``risks_for_period`` for counting (no aggregate inside, so they can be
-    counted in a subquery): ``score_value``, ``last_controls_effective`` from the latest
-    assessment made on or before ``end``, and ``assessed_in_period``."""
-    latest = RiskAssessment.objects.filter(
-        risk=OuterRef("pk"), assessed_at__date__lte=end
-    ).order_by("-assessed_at", "-id")
-    return with_score(
-        Risk.objects.filter(status=Risk.Status.ACTIVE, created_at__date__lte=end)
-    ).annotate(
-        last_controls_effective=Subquery(latest.values("controls_effective")[:1]),
-        assessed_in_period=Exists(
-            RiskAssessment.objects.filter(
-                risk=OuterRef("pk"), assessed_at__date__range=(start, end)
-            )
-        ),
     )
 
 

@@ -246,12 +246,14 @@ def test_feedback_for_period(personas, own_process, complaint):
     assert kinds["request"]["total"] == 1
     assert {o["outcome"]: o["count"] for o in kinds["petition"]["outcomes"]}["pending"] == 1
     assert result["complaints_with_card"] == 1
-    assert list(result["surveys"]) == [survey]
+    figures = result["survey_figures"]
+    assert figures["total"] == 1 and figures["respondents"] == survey.respondents
+    assert figures["average_percent"] == Decimal("86")
+    # Only the justified complaint (which also raised the card) is a case to note.
+    assert result["cases_to_note"] == 1
 
 
-def test_feedback_for_period_costs_one_query_and_leaves_the_surveys_to_the_caller(
-    personas, complaint
-):
+def test_feedback_for_period_costs_one_query(personas, complaint):
     with CaptureQueriesContext(connection) as ctx:
         selectors.feedback_for_period(TODAY - 30 * DAY, TODAY)
     assert len(ctx.captured_queries) == 1

@@ -1135,9 +1135,11 @@ def test_lists_show_the_first_records_and_the_figures_count_them_all(world, pers
     e, j = after["e"].data, after["j"].data
     assert e["total"] == before["e"].data["total"] + ROWS_SHOWN + 2 and len(e["rows"]) == ROWS_SHOWN
     assert j["proposals_total"] == len(j["proposals"]) + j["proposals_more"]
-    page = client_for(personas.prezydent).get(
-        reverse("reviews:review_detail", args=[review.pk])
-    ).content.decode()
+    page = (
+        client_for(personas.prezydent)
+        .get(reverse("reviews:review_detail", args=[review.pk]))
+        .content.decode()
+    )
     assert f"… i jeszcze {h['more']} pozycji" in page or f"… i jeszcze {h['more']} pozycje" in page
 
 
