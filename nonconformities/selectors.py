@@ -146,8 +146,11 @@ def card_get(*, user: User, pk: int) -> Nonconformity:
             "unit",
             "raised_by",
             "verified_by",
-            "finding__audit",
-        ).prefetch_related(Prefetch("actions", queryset=actions)),
+            "finding",
+        )
+        # Of the finding's audit the pages show only its number: not the whole wide row.
+        .annotate(finding_audit_number=F("finding__audit__number"))
+        .prefetch_related(Prefetch("actions", queryset=actions)),
         pk=pk,
     )
     if not card_relations(user, card):
