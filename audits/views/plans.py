@@ -1,5 +1,6 @@
 """The annual audit plan: drafting, submission, the Prezydent's approval, revisions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,8 +54,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 # A plan holds a year's audits: hundreds of entries in a large city hall. The page shows them
-# in plan order (by month) 50 at a time, like the other registers; the PDF has the whole plan.
-PLAN_ENTRIES_PER_PAGE = 50
+# in plan order (by month) a page at a time, like the other registers; the PDF has the whole plan.
+PLAN_ENTRIES_PER_PAGE = settings.PAGE_SIZE
 
 
 @login_required
