@@ -198,6 +198,12 @@ class CorrectiveAction(VersionedModel):
                 condition=models.Q(status__in=["planned", "in_progress"]),
                 name="nonconformi_open_action_idx",
             ),
+            # Overdue actions, longest overdue first (start page, reminders, the review).
+            models.Index(
+                fields=["deadline"],
+                condition=models.Q(status__in=["planned", "in_progress"]),
+                name="nonconformi_open_deadline_idx",
+            ),
             # The management review counts the actions done in its period.
             models.Index(fields=["status", "completed_at"], name="nonconformi_done_action_idx"),
         ]

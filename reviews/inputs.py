@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -38,8 +38,8 @@ from reviews.models import (
     ImprovementProposal,
     InterestedParty,
     ManagementReview,
+    Measurement,
     ReviewDecision,
-    Risk,
 )
 from reviews.selectors import review as queries
 from reviews.selectors.feedback import feedback_for_period
@@ -49,7 +49,7 @@ from reviews.selectors.objectives import (
     objectives_with_status,
 )
 from reviews.selectors.proposals import proposals_for_period
-from reviews.selectors.risks import BANDS, band_for, risks_for_period
+from reviews.selectors.risks import BANDS, band_for, risk_figures, risks_for_period
 
 INPUT_CODES = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
 ROWS_SHOWN = 10
@@ -191,7 +191,8 @@ def _counts(run: _Compilation) -> dict[str, QuerySet]:
     open_actions = CorrectiveAction.objects.filter(
         status__in=queries.OPEN_ACTION, card__status__in=Nonconformity.OPEN_STATUSES
     )
-    objectives = annotate_status(queries.objectives_of_period(period), as_of)
+    objectives = queries.objectives_of_period(period)
+    measured = Measurement.objects.filter(objective=OuterRef("pk"))
     proposals = proposals_for_period(period.first_day, period.last_day)
     counts: dict[str, QuerySet] = {
         "cards_open": cards.filter(status__in=Nonconformity.OPEN_STATUSES),
@@ -209,7 +210,15 @@ def _counts(run: _Compilation) -> dict[str, QuerySet]:
     for value in [*Audit.Assessment.values, ""]:
         counts[f"assessment_{value}"] = audits.filter(assessment=value)
     for value in ObjectiveStatus.values:
-        counts[f"objectives_{value}"] = objectives.filter(status_code=value)
+        if value == ObjectiveStatus.AT_RISK:
+            continue  # what is left of the total (below): one status less to work out per row
+        if value == ObjectiveStatus.NO_DATA:
+            counts[f"objectives_{value}"] = objectives.exclude(Exists(measured))
+        else:
+            counts[f"objectives_{value}"] = annotate_status(objectives, as_of).filter(
+                status_code=value
+            )
+    counts["objectives"] = objectives
     for value in ImprovementProposal.Status.values:
         counts[f"proposals_{value}"] = proposals.filter(status=value)
     return counts
@@ -441,22 +450,7 @@ def _input_g(run: _Compilation) -> Section:
 
 def _input_h(run: _Compilation) -> Section:
     risks = risks_for_period(run.period.first_day, run.period.last_day)
-    # One aggregate over the annotated register: the latest assessment of each risk is looked
-    # up once for all the figures, not once per figure.
-    f = risks.aggregate(
-        total=Count("id"),
-        risk=Count("id", filter=Q(kind=Risk.Kind.RISK)),
-        opportunity=Count("id", filter=Q(kind=Risk.Kind.OPPORTUNITY)),
-        assessed=Count("id", filter=Q(assessments_in_period__gt=0)),
-        effective=Count("id", filter=Q(last_controls_effective=True)),
-        not_effective=Count("id", filter=Q(last_controls_effective=False)),
-        not_judged=Count("id", filter=Q(last_controls_effective__isnull=True)),
-        review_overdue=Count("id", filter=Q(next_review__lt=run.as_of)),
-        **{
-            f"band_{band.key}": Count("id", filter=Q(score_value__range=(band.low, band.high)))
-            for band in BANDS
-        },
-    )
+    f = risk_figures(run.period.first_day, run.period.last_day, run.as_of)
     rows = [
         {
             "risk": risk,
@@ -489,7 +483,12 @@ def _input_h(run: _Compilation) -> Section:
 
 def _input_i(run: _Compilation) -> Section:
     f = run.figures
-    statuses = {value: f[f"objectives_{value}"] for value in ObjectiveStatus.values}
+    statuses = {
+        value: f[f"objectives_{value}"]
+        for value in ObjectiveStatus.values
+        if value != ObjectiveStatus.AT_RISK
+    }
+    statuses[ObjectiveStatus.AT_RISK] = f["objectives"] - sum(statuses.values())
     shown = annotate_status(queries.objectives_of_period(run.period), run.as_of).order_by(
         "status_rank", "year", "title", "id"
     )[:ROWS_SHOWN]

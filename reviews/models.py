@@ -333,6 +333,8 @@ class RiskAssessment(models.Model):
 
     class Meta:
         ordering = ["-assessed_at"]
+        # Each risk's latest assessment (the register, the management review's figures).
+        indexes = [models.Index(fields=["risk", "-assessed_at"], name="reviews_ris_latest_idx")]
         verbose_name = _("risk assessment")
         verbose_name_plural = _("risk assessments")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -22,6 +23,7 @@ from django.db.models import (
     Subquery,
 )
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from qms.models import User
@@ -180,6 +182,47 @@ def risks_for_period(start: datetime.date, end: datetime.date) -> QuerySet[Risk]
             ),
         )
         .order_by("-score_value", "title")
+    )
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def risk_figures(start: datetime.date, end: datetime.date, as_of: datetime.date) -> dict:
+    """The figures of input h) for the risks of ``risks_for_period``: how many, of each kind
+    and score band, assessed in the period, with controls judged effective, not effective or
+    not judged by the latest assessment, and overdue for review on ``as_of`` (1 query, the
+    latest assessment looked up once per risk)."""
+    # Moments, not dates of moments: compared as they are, they use the (risk, assessed_at)
+    # index for every risk's latest assessment.
+    after_start, after_end = _midnight(start), _midnight(end + datetime.timedelta(days=1))
+    latest = RiskAssessment.objects.filter(risk=OuterRef("pk"), assessed_at__lt=after_end).order_by(
+        "-assessed_at", "-id"
+    )
+    risks = with_score(
+        Risk.objects.filter(status=Risk.Status.ACTIVE, created_at__date__lte=end)
+    ).annotate(
+        latest_effective=Subquery(latest.values("controls_effective")[:1]),
+        assessed_lately=Exists(
+            RiskAssessment.objects.filter(
+                risk=OuterRef("pk"), assessed_at__gte=after_start, assessed_at__lt=after_end
+            )
+        ),
+    )
+    return risks.aggregate(
+        total=Count("id"),
+        risk=Count("id", filter=Q(kind=Risk.Kind.RISK)),
+        opportunity=Count("id", filter=Q(kind=Risk.Kind.OPPORTUNITY)),
+        assessed=Count("id", filter=Q(assessed_lately=True)),
+        effective=Count("id", filter=Q(latest_effective=True)),
+        not_effective=Count("id", filter=Q(latest_effective=False)),
+        not_judged=Count("id", filter=Q(latest_effective__isnull=True)),
+        review_overdue=Count("id", filter=Q(next_review__lt=as_of)),
+        **{
+            f"band_{band.key}": Count("id", filter=Q(score_value__range=(band.low, band.high)))
+            for band in BANDS
+        },
     )
 
 
