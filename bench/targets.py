@@ -62,12 +62,18 @@ def collect() -> dict:
         pages[key] = {"label": label, "persona": persona, "path": path, "baseline": baseline}
 
     baselines: dict[str, str] = {}
+    # The start page gathers what a person has to do from several registers; the admin shows
+    # the same rows on one changelist each: their corrective actions, the audits they lead and
+    # the review decisions they own.
     for name in PERSONAS:
-        baseline = f"actions of {name}"
-        baselines[baseline] = _admin(
-            "nonconformities/correctiveaction", responsible=people[name].pk
-        )
-        page(f"start ({name})", "Start page", name, reverse("dashboard"), baseline)
+        person = people[name].pk
+        own = {
+            f"actions of {name}": _admin("nonconformities/correctiveaction", responsible=person),
+            f"audits led by {name}": _admin("audits/audit", lead_auditor=person),
+            f"decisions of {name}": _admin("reviews/reviewdecision", owner=person),
+        }
+        baselines.update(own)
+        page(f"start ({name})", "Start page", name, reverse("dashboard"), list(own))
     baselines["processes"] = _admin("processes/process")
     page("register", "Process register", "koordynator", reverse("processes:list"), "processes")
     baselines["plan entries"] = _admin("audits/plannedaudit", plan=plan.pk)
@@ -80,13 +86,15 @@ def collect() -> dict:
     )
     baselines["audits"] = _admin("audits/audit")
     page("audits", "Audit list", "pelnomocnik", reverse("audits:list"), "audits")
+    # The audit page shows the audit's findings and its checklist: two changelists.
     baselines["findings"] = _admin("audits/finding", audit=audit.pk)
+    baselines["checklist"] = _admin("audits/checklistitem", audit=audit.pk)
     page(
         "audit",
         f"Audit {audit.number}",
         "pelnomocnik",
         reverse("audits:detail", args=[audit.pk]),
-        "findings",
+        ["findings", "checklist"],
     )
     baselines["cards"] = _admin("nonconformities/nonconformity")
     page("cards", "Card list", "pelnomocnik", reverse("nonconformities:list"), "cards")
