@@ -125,7 +125,11 @@ def _relations(user: User, card: Nonconformity) -> set[str]:
         relations.add("responsible")
     if any(user.pk in (a.responsible_id, a.completed_by_id) for a in actions):
         relations.add("implementer")
-    if _audits_on(user).filter(processes=card.process_id).exists():
+    # Being the card's auditor matters only to someone who is not the Pełnomocnik (who reads
+    # every card and verifies any): the Pełnomocnik is spared the query.
+    if not user.has_role(roles.PELNOMOCNIK) and (
+        _audits_on(user).filter(processes=card.process_id).exists()
+    ):
         relations.add("auditor")
     return relations
 
