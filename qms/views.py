@@ -22,16 +22,22 @@ from reviews.selectors.risks import risks_due
 logger = logging.getLogger(__name__)
 
 
+DASHBOARD_ROWS = 10
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What concerns the signed-in person. Later apps add their sections here."""
     today = timezone.localdate()
+    # The first ten, and whether there are more (an eleventh row, not a second query).
+    owned = list(processes_owned_by(user=request.user)[: DASHBOARD_ROWS + 1])
     return render(
         request,
         "qms/dashboard.html",
         {
-            "owned_processes": processes_owned_by(user=request.user),
+            "owned_processes": owned[:DASHBOARD_ROWS],
+            "owned_processes_more": len(owned) > DASHBOARD_ROWS,
             **dashboard_audit_sections(user=request.user, today=today),
             **dashboard_card_sections(user=request.user, today=today),
             **review_dashboard_sections(user=request.user, today=today),

@@ -132,3 +132,16 @@ def test_admin_is_not_reachable_by_non_staff(personas):
     response = client_for(personas.pelnomocnik).get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_dashboard_shows_ten_owned_processes_and_links_to_the_rest(personas, own_process):
+    from tests.factories import ProcessFactory
+
+    client = client_for(personas.wlasciciel)
+    assert client.get(reverse("dashboard")).context["owned_processes_more"] is False
+    for n in range(10):
+        ProcessFactory(code=f"PW.9.{n}", owner=personas.wlasciciel)
+    response = client.get(reverse("dashboard"))
+    assert len(response.context["owned_processes"]) == 10
+    assert response.context["owned_processes_more"] is True
+    assert f'href="{reverse("processes:list")}"' in response.content.decode()
