@@ -315,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--factors", nargs="+", default=["1", "10"])
     parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--repeat", type=int, default=40, help="measured requests per page")
+    parser.add_argument("--repeat", type=int, default=80, help="measured requests per page")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--pdf-repeat", type=int, default=5)
     parser.add_argument("--sweep-items", type=int, default=budgets.SWEEP_ITEMS)
