@@ -36,16 +36,18 @@ def test_entries_are_listed_in_month_order_a_page_at_a_time(personas, own_proces
     url = reverse("audits:plan", args=[plan.pk])
 
     first = client.get(url)
-    last = client.get(url, {"page": 2})
+    pages = -(-60 // PLAN_ENTRIES_PER_PAGE)
+    rest = [client.get(url, {"page": n}) for n in range(2, pages + 1)]
 
     assert first.context["page"].paginator.count == 60
     assert len(first.context["page"].object_list) == PLAN_ENTRIES_PER_PAGE
     months = [e.planned_month for e in first.context["page"].object_list]
-    months += [e.planned_month for e in last.context["page"].object_list]
+    for response in rest:
+        months += [e.planned_month for e in response.context["page"].object_list]
     assert months == [1] * 20 + [6] * 20 + [12] * 20
-    assert 'aria-current="page">2<' in last.content.decode()
+    assert f'aria-current="page">{pages}<' in rest[-1].content.decode()
     # An address past the last page shows the last one, as the other registers do.
-    assert client.get(url, {"page": 99}).context["page"].number == 2
+    assert client.get(url, {"page": 99}).context["page"].number == pages
 
 
 def test_plan_page_query_count_does_not_grow_with_entries(personas, own_process):
