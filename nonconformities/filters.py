@@ -4,7 +4,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,7 @@ from nonconformities.models import CorrectiveAction, Nonconformity
 from processes.models import Process
 from qms.filters import CodeFilter
 from qms.models import OrganisationalUnit
+from qms.queries import count_of
 
 OPEN_ACTION_STATUSES = (CorrectiveAction.Status.PLANNED, CorrectiveAction.Status.IN_PROGRESS)
 
@@ -31,9 +32,8 @@ def with_action_figures(
         card=OuterRef("pk"), status__in=OPEN_ACTION_STATUSES
     )
     late = open_actions.filter(deadline__lt=today)
-    count = open_actions.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     return cards.annotate(
-        open_actions=Subquery(count, output_field=IntegerField()),
+        open_actions=count_of(open_actions),
         overdue=Exists(late),
     )
 

@@ -7,6 +7,10 @@ only the Prezydent approves the Quality Policy and the review minutes; any emplo
 improvement proposal and the Zespół ds. Rozwoju SZJ assesses them.
 """
 
+import datetime
+
+from django.utils import timezone
+
 from qms import roles
 from qms.models import User
 
@@ -38,3 +42,9 @@ def keeps_registers(user: User) -> bool:
     """Maintains the objectives, risk and context registers on top management's behalf:
     the Pełnomocnik and Koordynator WOU."""
     return signed_in(user) and user.has_role(roles.PELNOMOCNIK, roles.KOORDYNATOR_WOU)
+
+
+def midnight(day: datetime.date) -> datetime.datetime:
+    """The first moment of ``day`` in the city hall's time zone: periods given in days are
+    compared with timestamps as ``midnight(first) <= t < midnight(last + 1 day)``."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -16,8 +16,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -27,7 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -37,6 +35,7 @@ from processes.models import Process
 from qms import roles
 from qms.models import User
 from qms.pdf import field_labels, render_pdf
+from qms.queries import count_of
 from reviews.models import (
     ContextIssue,
     Feedback,
@@ -45,7 +44,13 @@ from reviews.models import (
     QualityObjective,
     ReviewDecision,
 )
-from reviews.selectors import is_pelnomocnik, is_prezydent, reads_everything, signed_in
+from reviews.selectors import (
+    is_pelnomocnik,
+    is_prezydent,
+    midnight,
+    reads_everything,
+    signed_in,
+)
 
 R = ManagementReview.Status
 D = ReviewDecision.Status
@@ -175,11 +180,11 @@ class Period:
 
     @property
     def start(self) -> datetime.datetime:
-        return _midnight(self.first_day)
+        return midnight(self.first_day)
 
     @property
     def end(self) -> datetime.datetime:
-        return _midnight(self.last_day + datetime.timedelta(days=1))
+        return midnight(self.last_day + datetime.timedelta(days=1))
 
     def moments(self, field: str) -> Q:
         return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
@@ -188,24 +193,11 @@ class Period:
         return Q(**{f"{field}__gte": self.first_day, f"{field}__lte": self.last_day})
 
 
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def review_period(review: ManagementReview) -> Period:
     return Period(review.period_start, review.period_end)
 
 
 # --- figures read together ----------------------------------------------------------------
-
-
-def count_of(queryset: QuerySet) -> Subquery:
-    """How many rows ``queryset`` holds, as a scalar subquery (``SELECT COUNT(*) … WHERE …``),
-    so that ``figures`` reads dozens of counts in one statement instead of one each."""
-    return Subquery(
-        queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")[:1],
-        output_field=IntegerField(),
-    )
 
 
 def figures(review: ManagementReview, counts: dict[str, QuerySet]) -> dict[str, int]:
@@ -286,17 +278,12 @@ def audits_in_period(period: Period) -> QuerySet[Audit]:
 def audits_with_findings(period: Period) -> QuerySet[Audit]:
     """The period's audits, latest first, with their processes and the number of (not
     withdrawn) findings (2 queries when read; the count is worked out for the rows read)."""
-    findings = (
-        Finding.objects.filter(audit=OuterRef("pk"), withdrawn=False)
-        .order_by()
-        .annotate(n=Func(F("pk"), function="COUNT"))
-        .values("n")[:1]
-    )
+    findings = Finding.objects.filter(audit=OuterRef("pk"), withdrawn=False)
     return (
         audits_in_period(period)
         .select_related("lead_auditor")
         .prefetch_related(Prefetch("processes", queryset=Process.objects.order_by("sort_key")))
-        .annotate(findings_count=Subquery(findings, output_field=IntegerField()))
+        .annotate(findings_count=count_of(findings))
         .order_by("-year", "-planned_month", "-number")
     )
 

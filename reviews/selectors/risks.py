@@ -14,7 +14,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -23,12 +22,12 @@ from django.db.models import (
     Subquery,
 )
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from qms.models import User
+from qms.queries import count_of
 from reviews.models import Risk, RiskAssessment
-from reviews.selectors import keeps_registers, reads_everything, signed_in
+from reviews.selectors import keeps_registers, midnight, reads_everything, signed_in
 
 SCALE = (1, 2, 3, 4, 5)
 
@@ -171,22 +170,14 @@ def risks_for_period(start: datetime.date, end: datetime.date) -> QuerySet[Risk]
             last_controls_effective=Subquery(latest.values("controls_effective")[:1]),
             # A subquery, not a join with GROUP BY: the register is then not grouped whole
             # before the review's first rows are cut from it.
-            assessments_in_period=Subquery(
+            assessments_in_period=count_of(
                 RiskAssessment.objects.filter(
                     risk=OuterRef("pk"), assessed_at__date__range=(start, end)
                 )
-                .order_by()
-                .annotate(n=Func(F("pk"), function="COUNT"))
-                .values("n")[:1],
-                output_field=IntegerField(),
             ),
         )
         .order_by("-score_value", "title")
     )
-
-
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def risk_figures(start: datetime.date, end: datetime.date, as_of: datetime.date) -> dict:
@@ -196,7 +187,7 @@ def risk_figures(start: datetime.date, end: datetime.date, as_of: datetime.date)
     latest assessment looked up once per risk)."""
     # Moments, not dates of moments: compared as they are, they use the (risk, assessed_at)
     # index for every risk's latest assessment.
-    after_start, after_end = _midnight(start), _midnight(end + datetime.timedelta(days=1))
+    after_start, after_end = midnight(start), midnight(end + datetime.timedelta(days=1))
     latest = RiskAssessment.objects.filter(risk=OuterRef("pk"), assessed_at__lt=after_end).order_by(
         "-assessed_at", "-id"
     )
