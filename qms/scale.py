@@ -346,7 +346,8 @@ class ScaleSeeder:
         self, *, years: int, factor: float, seed: int, end_year: int, today: Day, minutes: bool
     ):
         self.minutes = minutes
-        self.rng = random.Random(seed)  # noqa: S311  # nosec B311 — test data, not secrets
+        # Seeded for repeatable test data; nothing here is a secret.
+        self.rng = random.Random(seed)  # noqa: S311  # nosec B311
         self.volumes = Volumes.for_factor(factor)
         self.years = list(range(end_year - years + 1, end_year + 1))
         self.end_year = end_year
