@@ -163,11 +163,12 @@ def markdown(results: dict, verdicts: list[Verdict]) -> str:
         )
     lines += [
         "",
-        "Seeding took "
-        + ", ".join(
-            f"{runs[n]['seed_seconds']:.0f} s at N={n}"
-            for n in sorted(runs, key=float)
+        "Seeding: "
+        + "; ".join(
+            f"N={n} in {runs[n]['seed_seconds']:.0f} s"
             if runs[n].get("seed_seconds") is not None
+            else f"N={n} seeded by an earlier run (database reused)"
+            for n in sorted(runs, key=float)
         )
         + ".",
         "",

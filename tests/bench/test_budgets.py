@@ -153,3 +153,9 @@ def test_markdown_reports_the_verdicts(results):
     assert "| Card list | pelnomocnik | 12 | 12 |" in text
     assert "❌" in text
     assert "10,000 due items" in text
+
+
+def test_markdown_says_how_each_database_was_seeded(results):
+    results["runs"]["10"]["seed_seconds"] = None  # reused from an earlier run
+    text = budgets.markdown(results, budgets.check(results))
+    assert "Seeding: N=1 in 10 s; N=10 seeded by an earlier run (database reused)." in text
