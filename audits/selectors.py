@@ -144,37 +144,16 @@ def approved_plan(year: int) -> AuditPlan | None:
 
 # The fields two revisions of an entry are compared on, in the order the page names them.
 _DIFF_FIELDS = ("processes", "units", "scope", "criteria", "planned_month", "lead_auditor", "team")
-_RELATIONS = (
-    ("processes", PlannedAudit.processes.through, "process_id"),
-    ("units", PlannedAudit.units.through, "organisationalunit_id"),
-    ("team", PlannedAudit.team.through, "user_id"),
-)
+_DIFF_RELATIONS = ("processes", "units", "team")
 
 
-def _snapshots(plans: list[AuditPlan]) -> dict[int, dict[str, tuple[int, dict]]]:
-    """For each plan, its live entries by ``entry_key`` as ``(id, {field: value})``, the
-    relations as sorted id tuples (process and unit codes are unique, so equal ids mean equal
-    codes). Plain values in four queries: two whole revisions are compared without building
-    hundreds of entries with their processes, units and teams as model objects."""
-    rows = PlannedAudit.objects.filter(plan__in=plans, withdrawn=False).values_list(
-        "id", "plan_id", "entry_key", "scope", "criteria", "planned_month", "lead_auditor_id"
-    )
-    related: dict[str, dict[int, list[int]]] = {name: {} for name, _t, _c in _RELATIONS}
-    for name, through, column in _RELATIONS:
-        pairs = through.objects.filter(plannedaudit__plan__in=plans, plannedaudit__withdrawn=False)
-        for entry_id, value in pairs.values_list("plannedaudit_id", column):
-            related[name].setdefault(entry_id, []).append(value)
-    snapshots: dict[int, dict[str, tuple[int, dict]]] = {plan.pk: {} for plan in plans}
-    for pk, plan_id, key, scope, criteria, month, lead in rows:
-        values = {
-            "scope": scope,
-            "criteria": criteria,
-            "planned_month": month,
-            "lead_auditor": lead,
-            **{name: tuple(sorted(related[name].get(pk, ()))) for name in related},
-        }
-        snapshots[plan_id][key] = (pk, values)
-    return snapshots
+def _diff_values(entry: PlannedAudit) -> dict:
+    """An entry's compared values: its relations as sets of ids (from the prefetch)."""
+    values = {name: {other.pk for other in getattr(entry, name).all()} for name in _DIFF_RELATIONS}
+    for name in _DIFF_FIELDS:
+        if name not in values:
+            values[name] = getattr(entry, f"{name}_id" if name == "lead_auditor" else name)
+    return values
 
 
 def plan_diff(older: AuditPlan, newer: AuditPlan) -> dict[str, list]:
@@ -182,45 +161,53 @@ def plan_diff(older: AuditPlan, newer: AuditPlan) -> dict[str, list]:
     names of the changed fields), matched by ``entry_key``. Removed entries come from
     ``older``, the others from ``newer``; each has its processes prefetched.
 
-    Four queries compare the revisions on plain values; one more (and its prefetch) loads the
-    entries that differ, when there are any."""
-    snapshots = _snapshots([older, newer])
-    old, new = snapshots[older.pk], snapshots[newer.pk]
-    rows = []  # (new id or None, old id or None, [changed field names])
-    for key in new.keys() | old.keys():
-        if key not in old:
-            rows.append((new[key][0], None, []))
-        elif key not in new:
-            rows.append((None, old[key][0], []))
-        else:
-            fields = [f for f in _DIFF_FIELDS if new[key][1][f] != old[key][1][f]]
-            if fields:
-                rows.append((new[key][0], old[key][0], fields))
-    ids = {new_id or old_id for new_id, old_id, _f in rows}
-    entries = (
-        {
-            entry.pk: entry
-            for entry in PlannedAudit.objects.filter(pk__in=ids).prefetch_related("processes")
-        }
-        if ids
-        else {}
+    A revision starts as a copy of the one before (``audit_plan_revise``), and an entry of it
+    changes only through ``planned_audit_save`` or ``planned_audit_remove``, which raise its
+    version. So one query (and its prefetches, four in all) reads just the entries that can
+    differ: the newer revision's edited or new ones, and the older one's twins of those or
+    entries the newer lacks. A plan of hundreds of audits costs the page what its changes
+    cost, not what its size does."""
+    in_older = PlannedAudit.objects.filter(plan=older, withdrawn=False)
+    in_newer = PlannedAudit.objects.filter(plan=newer)
+    edited = in_newer.filter(version__gt=1)
+    candidates = (
+        PlannedAudit.objects.filter(
+            (
+                Q(plan=newer)
+                & (Q(version__gt=1) | ~Exists(in_older.filter(entry_key=OuterRef("entry_key"))))
+            )
+            | (
+                Q(plan=older, withdrawn=False)
+                & (
+                    Q(entry_key__in=edited.values("entry_key"))
+                    | ~Exists(in_newer.filter(entry_key=OuterRef("entry_key")))
+                )
+            )
+        )
+        .prefetch_related("processes", "units", "team")
+        .order_by("planned_month", "pk")
     )
-    labels = {f: PlannedAudit._meta.get_field(f).verbose_name for f in _DIFF_FIELDS}
+    old: dict = {}
+    new: dict = {}
+    for entry in candidates:
+        (new if entry.plan_id == newer.pk else old)[entry.entry_key] = entry
+    labels = {f: str(PlannedAudit._meta.get_field(f).verbose_name) for f in _DIFF_FIELDS}
     added, removed, changed = [], [], []
-    for new_id, old_id, fields in rows:
-        if old_id is None:
-            added.append(entries[new_id])
-        elif new_id is None:
-            removed.append(entries[old_id])
-        else:
-            changed.append({"entry": entries[new_id], "fields": [str(labels[f]) for f in fields]})
-
-    def in_plan_order(entry: PlannedAudit) -> tuple[int, int]:
-        return (entry.planned_month, entry.pk)
-
-    added.sort(key=in_plan_order)
-    removed.sort(key=in_plan_order)
-    changed.sort(key=lambda c: in_plan_order(c["entry"]))
+    for key, entry in new.items():
+        if entry.withdrawn:
+            continue
+        twin = old.get(key)
+        if twin is None:
+            added.append(entry)
+            continue
+        before, after = _diff_values(twin), _diff_values(entry)
+        fields = [labels[f] for f in _DIFF_FIELDS if before[f] != after[f]]
+        if fields:
+            changed.append({"entry": entry, "fields": fields})
+    for key, entry in old.items():
+        twin = new.get(key)
+        if twin is None or twin.withdrawn:
+            removed.append(entry)
     return {"added": added, "removed": removed, "changed": changed}
 
 
