@@ -237,9 +237,17 @@ def covered_process_ids(plan: AuditPlan) -> set[int]:
     )
 
 
-def uncovered_processes(plan: AuditPlan) -> list[Process]:
+# The plan page names the first few processes it leaves unaudited; a large city hall's draft
+# can leave a hundred, and the coverage table (linked from the warning) lists them all.
+UNCOVERED_SHOWN = 10
+
+
+def uncovered_processes(
+    plan: AuditPlan, *, shown: int = UNCOVERED_SHOWN
+) -> tuple[list[Process], int]:
     """Active processes not audited for three years or more by ``plan.year`` (never audited
-    included) that no entry of ``plan`` covers, in register order. One query.
+    included) that no entry of ``plan`` covers: the first ``shown`` in register order, and how
+    many there are. One query, or two when there are more than ``shown``.
 
     This is the minimum the plan must cover, so the plan page warns about it; processes that
     stand out only for open nonconformities are a priority, not a gap, and are left out here
@@ -256,12 +264,16 @@ def uncovered_processes(plan: AuditPlan) -> list[Process]:
         audit__year__gt=plan.year - STANDS_OUT_AFTER_YEARS,
         audit__year__lte=plan.year,
     )
-    return list(
+    uncovered = (
         Process.objects.filter(status=Process.Status.ACTIVE)
         .exclude(Exists(covered))
         .exclude(Exists(audited_lately))
         .order_by("sort_key", "code")
     )
+    first = list(uncovered[: shown + 1])
+    if len(first) <= shown:
+        return first, len(first)
+    return first[:shown], uncovered.count()
 
 
 def processes_to_prefill(plan: AuditPlan, coverage: Coverage | None = None) -> list[Process]:

@@ -66,6 +66,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET.get("page")
     )
     can_prepare = selectors.can_prepare_programme(request.user)
+    uncovered, uncovered_count = (
+        coverage.uncovered_processes(plan) if can_prepare and plan.is_editable else ([], 0)
+    )
     previous = None
     if plan.revision > 1:
         previous = AuditPlan.objects.filter(year=plan.year, revision=plan.revision - 1).first()
@@ -83,9 +86,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "revisions": selectors.plans_visible(user=request.user).filter(year=plan.year),
             "diff": selectors.plan_diff(previous, plan) if previous else None,
             "previous": previous,
-            "uncovered": coverage.uncovered_processes(plan)
-            if can_prepare and plan.is_editable
-            else [],
+            "uncovered": uncovered,
+            "uncovered_more": uncovered_count - len(uncovered),
             "can_prepare": can_prepare,
             "can_approve": selectors.can_approve_programme(request.user),
         },

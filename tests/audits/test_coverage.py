@@ -297,9 +297,14 @@ def test_uncovered_processes_are_the_long_unaudited_ones_the_plan_leaves_out(his
     draft = AuditPlan.objects.create(year=YEAR, revision=2)
     PlannedAuditFactory(plan=draft, processes=[history["PZ.1"]])
     PlannedAuditFactory(plan=draft, processes=[history["PW.2"]], withdrawn=True)
-    uncovered = coverage.uncovered_processes(draft)
+    uncovered, count = coverage.uncovered_processes(draft)
     # PW.1 stands out only for its nonconformity; PW.2's entry was removed from the plan.
     assert [p.code for p in uncovered] == ["PG.2", "PG.5", "PW.2"]
+    assert count == 3
+    # The page names the first few and counts them all.
+    first, count = coverage.uncovered_processes(draft, shown=2)
+    assert [p.code for p in first] == ["PG.2", "PG.5"]
+    assert count == 3
 
 
 def test_prefill_months_are_spread_and_skip_january_and_august():
@@ -404,11 +409,22 @@ def _count(function, *args, **kwargs) -> int:
 def test_selector_query_counts_do_not_grow_with_processes_and_audits(personas):
     plan = AuditPlan.objects.create(year=YEAR, revision=2)
     _populate(personas, 5, 0)
-    small = (_count(coverage.coverage_table, year=YEAR), _count(coverage.uncovered_processes, plan))
+    ProcessFactory.create_batch(2)  # never audited: the plan leaves them out
+    small = (
+        _count(coverage.coverage_table, year=YEAR),
+        _count(coverage.uncovered_processes, plan, shown=1),
+    )
+    assert coverage.uncovered_processes(plan, shown=1)[1] > 1
     _populate(personas, 35, 5)
-    assert len(coverage.coverage_table(year=YEAR).rows) == 40
-    large = (_count(coverage.coverage_table, year=YEAR), _count(coverage.uncovered_processes, plan))
-    assert small == large == (4, 1)
+    ProcessFactory.create_batch(8)
+    assert len(coverage.coverage_table(year=YEAR).rows) == 50
+    large = (
+        _count(coverage.coverage_table, year=YEAR),
+        _count(coverage.uncovered_processes, plan, shown=1),
+    )
+    assert coverage.uncovered_processes(plan, shown=1)[1] > 5
+    # The processes shown and their count: two queries however many there are.
+    assert small == large == (4, 2)
 
 
 # --- the views ------------------------------------------------------------------------------
