@@ -144,19 +144,26 @@ def card_get(*, user: User, pk: int) -> Nonconformity:
         Prefetch("extensions", queryset=DeadlineExtension.objects.select_related("extended_by")),
         Prefetch("evidence_files", queryset=Evidence.objects.select_related("uploaded_by")),
     )
+    # The card joins only its process, unit and finding: PostgreSQL plans a join of eight
+    # tables in milliseconds, longer than it reads them. The people it names (the process
+    # owner, who raised and who verified it) come in one query by id, and of the finding's
+    # audit only the number, by a subquery (not the whole wide row).
     card = get_object_or_404(
-        Nonconformity.objects.select_related(
-            "process__owner",
-            "unit",
-            "raised_by",
-            "verified_by",
-            "finding",
+        Nonconformity.objects.select_related("process", "unit", "finding")
+        .annotate(
+            finding_audit_number=Subquery(
+                Audit.objects.filter(pk=OuterRef("finding__audit_id")).values("number")
+            )
         )
-        # Of the finding's audit the pages show only its number: not the whole wide row.
-        .annotate(finding_audit_number=F("finding__audit__number"))
         .prefetch_related(Prefetch("actions", queryset=actions)),
         pk=pk,
     )
+    people = User.objects.in_bulk(
+        {card.process.owner_id, card.raised_by_id, card.verified_by_id} - {None}
+    )
+    card.process.owner = people.get(card.process.owner_id)
+    card.raised_by = people.get(card.raised_by_id)
+    card.verified_by = people.get(card.verified_by_id)
     if not card_relations(user, card):
         raise PermissionDenied
     return card
