@@ -18,15 +18,17 @@ makes that reminder go out twice — for reminders, twice is better than never.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, connections, models, transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -469,9 +471,29 @@ def digest_send(*, recipient_id: int, now: datetime.datetime | None = None) -> O
 
 
 SEND_CHUNK = 200
+# Senders working at once in ``send_waiting_now``: while one waits for the database to commit
+# a row's "sent", another renders the next e-mail.
+SEND_THREADS = 2
 
 
-def send_waiting_now(*, now: datetime.datetime | None = None) -> list[Outcome]:
+def _send_chunk(pks: list[int], *, now: datetime.datetime) -> list[Outcome]:
+    """Claim ``pks`` (those still waiting) and send each its own e-mail."""
+    token = _claim(Delivery.objects.filter(pk__in=pks), now=now)
+    if token is None:
+        return []
+    return [_deliver(token, [delivery], digest=False, alone=True) for delivery in _claimed(token)]
+
+
+def _in_own_connection(pks: list[int], *, now: datetime.datetime) -> list[Outcome]:
+    try:
+        return _send_chunk(pks, now=now)
+    finally:
+        connections.close_all()  # this thread's connection, not the caller's
+
+
+def send_waiting_now(
+    *, now: datetime.datetime | None = None, threads: int = SEND_THREADS
+) -> list[Outcome]:
     """Send every waiting row in this process, without the broker (``send_reminders``):
     separate e-mails, and one digest per digest reader.
 
@@ -479,18 +501,26 @@ def send_waiting_now(*, now: datetime.datetime | None = None) -> list[Outcome]:
     chunk instead of per row, for a morning with thousands of reminders); each row is still
     marked sent right after its own e-mail. A process killed halfway leaves the rest of its
     chunk claimed; the next sweep takes the stale claim over and sends them — later, but once.
+
+    ``threads`` chunks are sent at once on PostgreSQL, each thread with its own database
+    connection; the claim keeps them apart as it keeps the workers apart. Inside a transaction
+    (whose rows other connections cannot see) and on SQLite (one writer at a time) the chunks
+    are sent one by one.
     """
     outcomes = []
     now = now or timezone.now()
     digest_readers = set(_digest_people().values_list("user_id", flat=True))
     rows = list(waiting(now=now).order_by("pk").values_list("pk", "recipient_id"))
     singles = [pk for pk, recipient_id in rows if recipient_id not in digest_readers]
-    for start in range(0, len(singles), SEND_CHUNK):
-        token = _claim(Delivery.objects.filter(pk__in=singles[start : start + SEND_CHUNK]), now=now)
-        if token is None:
-            continue
-        for delivery in _claimed(token):
-            outcomes.append(_deliver(token, [delivery], digest=False, alone=True))
+    chunks = [singles[start : start + SEND_CHUNK] for start in range(0, len(singles), SEND_CHUNK)]
+    concurrent = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if threads > 1 and len(chunks) > 1 and concurrent:
+        with ThreadPoolExecutor(threads, thread_name_prefix="reminders") as pool:
+            for sent in pool.map(functools.partial(_in_own_connection, now=now), chunks):
+                outcomes += sent
+    else:
+        for chunk in chunks:
+            outcomes += _send_chunk(chunk, now=now)
     for recipient_id in sorted({r for _pk, r in rows} & digest_readers):
         outcomes.append(digest_send(recipient_id=recipient_id, now=now))
     return [o for o in outcomes if o.status != "skipped"]

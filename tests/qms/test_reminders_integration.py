@@ -250,3 +250,40 @@ def test_with_redis_down_pages_answer_and_the_next_sweep_catches_up(
     assert [m["Subject"] for m in inbox.messages] == ["Karta do weryfikacji"]
     delivery.refresh_from_db()
     assert delivery.state == State.SENT and delivery.attempts == 1
+
+
+def test_send_reminders_without_the_broker_sends_each_row_once_from_two_threads(
+    personas, card_setup, inbox, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(reminders, "SEND_CHUNK", 3)  # four chunks for two threads
+    card = card_setup["card"]
+    people = [personas.wlasciciel, personas.pracownik, personas.auditor, personas.koordynator]
+    reminders.deliveries_create(
+        [
+            reminders.Due(
+                kind=Delivery.Kind.VERIFICATION_DUE,
+                record=card,
+                recipient=person,
+                occasion=f"round-{n}",
+                link=reverse("nonconformities:detail", args=[card.pk]),
+                describe=lambda n=n: (f"Przypomnienie {n}", "Treść"),
+            )
+            for person in people
+            for n in range(3)
+        ]
+    )
+    # A second sender racing the first (a cron run overlapping the last): the claims keep
+    # them apart.
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = reminders.send_waiting_now(threads=2) + reminders.send_waiting_now(threads=2)
+
+    assert len(outcomes) == 12 and {o.status for o in outcomes} == {"sent"}
+    assert len(inbox.messages) == 12
+    sent = sorted((m["To"], m["Subject"]) for m in inbox.messages)
+    assert len(set(sent)) == 12  # each reminder once
+    assert set(Delivery.objects.values_list("state", "attempts")) == {(State.SENT, 1)}
+    # The chunks were claimed and sent on the threads' own connections, not this one.
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
