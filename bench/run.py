@@ -100,10 +100,31 @@ def seeded(url: str) -> bool:
     return bool(row and row[0])
 
 
+def database_name(factor: str, years: int) -> str:
+    return f"szj_bench_f{factor.replace('.', '_')}_y{years}"
+
+
+# The reminder run writes for real (each e-mail's row is committed as sent, as in production),
+# so it runs on a copy of the largest database, made and dropped around it.
+SWEEP_COPY_SUFFIX = "_sweep"
+
+
+@contextmanager
+def throwaway_copy(base: str, name: str):
+    """A copy of database ``name`` (no one may be connected to it), dropped afterwards."""
+    copy = name + SWEEP_COPY_SUFFIX
+    sql(base, f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+    sql(base, f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+    try:
+        yield database_url(base, copy)
+    finally:
+        sql(base, f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+
+
 def prepare(base: str, factor: str, years: int, fresh: bool) -> tuple[str, float | None]:
     """The database for one size: reused when it is already seeded (seeding N=10 takes
     minutes), otherwise created, migrated and seeded. Returns its URL and the seeding time."""
-    name = f"szj_bench_f{factor.replace('.', '_')}_y{years}"
+    name = database_name(factor, years)
     url = database_url(base, name)
     if not fresh and seeded(url):
         log(f"N={factor}: reusing database {name}")
@@ -350,8 +371,9 @@ def main(argv: list[str] | None = None) -> int:
             log(f"N={factor}: server at {address}, {len(personas)} personas signed in")
         measured = measure(sizes, options.repeat, options.warmup, options.pdf_repeat)
     largest = factors[-1]
-    log(f"N={largest}: reminder run for {options.sweep_items} due items")
-    sweep = module(sizes[largest]["url"], "bench.sweep", "--items", str(options.sweep_items))
+    log(f"N={largest}: reminder run for {options.sweep_items} due items, on a copy")
+    with throwaway_copy(options.database_url, database_name(largest, options.years)) as url:
+        sweep = module(url, "bench.sweep", "--items", str(options.sweep_items))
 
     results = {
         "finished": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),

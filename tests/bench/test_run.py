@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.run import sql
+from bench.run import SWEEP_COPY_SUFFIX, database_url, sql
 from bench.targets import PERSONAS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +28,7 @@ def base():
     for factor in FACTORS:
         name = f"szj_bench_f{factor.replace('.', '_')}_y{YEARS}"
         sql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        sql(url, f'DROP DATABASE IF EXISTS "{name}{SWEEP_COPY_SUFFIX}" WITH (FORCE)')
 
 
 def test_bench_runs_end_to_end(tmp_path, base):
@@ -83,5 +84,30 @@ def test_bench_runs_end_to_end(tmp_path, base):
     sweep = runs["0.06"]["sweep"]
     assert sweep["due_items"] >= 30 and sweep["emails"] >= 30
     assert not by_budget[("sweep", "reminders")]["ok"]
+    # The reminder run wrote to a copy, dropped afterwards: the benchmark database is as seeded.
+    import psycopg
+
+    large_db = database_url(base, f"szj_bench_f0_06_y{YEARS}")
+    with psycopg.connect(large_db) as connection:
+        deliveries = connection.execute("SELECT count(*) FROM qms_delivery").fetchone()[0]
+        copies = connection.execute(
+            "SELECT count(*) FROM pg_database WHERE datname LIKE %s", [f"%{SWEEP_COPY_SUFFIX}"]
+        ).fetchone()[0]
+    assert deliveries == runs["0.06"]["rows"]["reminder deliveries"]
+    assert copies == 0
     assert completed.returncode == 1
     assert "| Card list | pelnomocnik |" in markdown.read_text()
+
+
+def test_the_reminder_run_refuses_a_database_that_is_not_a_throwaway_copy(base):
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.sweep", "--items", "1"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": base, "DJANGO_SETTINGS_MODULE": "qms.settings.bench"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert f"runs only on a database named *{SWEEP_COPY_SUFFIX}" in completed.stderr
