@@ -29,12 +29,14 @@ def test_worker_freezes_again_once_its_first_requests_filled_the_caches():
         frozen = gc.get_freeze_count()
         cache = [[n] for n in range(1000)]  # long-lived, as a cache a request fills
 
+        # The permanent generation shrinks when a frozen object dies (the suite's other
+        # objects may), so the counts are compared with the cache's size, not exactly.
         for _ in range(first - 1):
             settings["post_request"](worker, None, {}, None)
-        assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() < frozen + len(cache) // 2
 
         settings["post_request"](worker, None, {}, None)
-        assert gc.get_freeze_count() >= frozen + len(cache)
+        assert gc.get_freeze_count() > frozen + len(cache) // 2
         assert worker.requests_served == first
     finally:
         gc.unfreeze()
