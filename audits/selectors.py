@@ -148,12 +148,14 @@ _DIFF_RELATIONS = ("processes", "units", "team")
 
 
 def _diff_values(entry: PlannedAudit) -> dict:
-    """An entry's compared values: its relations as sets of ids (from the prefetch)."""
-    values = {name: {other.pk for other in getattr(entry, name).all()} for name in _DIFF_RELATIONS}
-    for name in _DIFF_FIELDS:
-        if name not in values:
-            values[name] = getattr(entry, f"{name}_id" if name == "lead_auditor" else name)
-    return values
+    """An entry's compared values: its relations as sets of ids (from the prefetch), the
+    other fields as stored (the lead auditor by id)."""
+    return {
+        name: {other.pk for other in getattr(entry, name).all()}
+        if name in _DIFF_RELATIONS
+        else getattr(entry, PlannedAudit._meta.get_field(name).attname)
+        for name in _DIFF_FIELDS
+    }
 
 
 def plan_diff(older: AuditPlan, newer: AuditPlan) -> dict[str, list]:

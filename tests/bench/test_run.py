@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.run import SWEEP_COPY_SUFFIX, database_url, sql
+from bench.run import SWEEP_COPY_SUFFIX, database_name, database_url, sql
 from bench.targets import PERSONAS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +26,7 @@ def base():
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/szj")
     yield url
     for factor in FACTORS:
-        name = f"szj_bench_f{factor.replace('.', '_')}_y{YEARS}"
+        name = database_name(factor, YEARS)
         sql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         sql(url, f'DROP DATABASE IF EXISTS "{name}{SWEEP_COPY_SUFFIX}" WITH (FORCE)')
 
@@ -87,7 +87,7 @@ def test_bench_runs_end_to_end(tmp_path, base):
     # The reminder run wrote to a copy, dropped afterwards: the benchmark database is as seeded.
     import psycopg
 
-    large_db = database_url(base, f"szj_bench_f0_06_y{YEARS}")
+    large_db = database_url(base, database_name("0.06", YEARS))
     with psycopg.connect(large_db) as connection:
         deliveries = connection.execute("SELECT count(*) FROM qms_delivery").fetchone()[0]
         copies = connection.execute(

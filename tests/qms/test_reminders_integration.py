@@ -275,8 +275,7 @@ def test_send_reminders_without_the_broker_sends_each_row_once_from_two_threads(
             for n in range(3)
         ]
     )
-    # A second sender racing the first (a cron run overlapping the last): the claims keep
-    # them apart.
+    # A second run right after the first finds nothing left to send.
     with CaptureQueriesContext(connection) as queries:
         outcomes = reminders.send_waiting_now(threads=2) + reminders.send_waiting_now(threads=2)
 
