@@ -3,12 +3,14 @@ embedded, Polish text survives, and every page carries the header and its page n
 
 import io
 import logging
+import re
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pypdf
 import pytest
 from django.conf import settings
+from django.template import Context, Template, TemplateSyntaxError
 from django.templatetags.static import static
 from django.test import override_settings
 from django.utils import translation
@@ -272,3 +274,55 @@ def test_pdf_response_is_a_download_with_an_ascii_pdf_name():
 def test_ascii_filename(name, expected):
     assert ascii_filename(name) == expected
     assert ascii_filename(name).isascii()
+
+
+# --- rendering cost ---------------------------------------------------------------------------
+
+
+def test_documents_compute_no_pseudo_element_styles_for_every_element():
+    """WeasyPrint's own sheet styles ``::marker`` and the footnote and note pseudo-elements of
+    every element; our sheet keeps markers for list items only and drops the footnote rules."""
+    from weasyprint import html as weasyprint_html
+
+    from qms.pdf import LEAN_UA_STYLESHEET, DocumentHTML, _lean_user_agent_css
+
+    universal = re.compile(r"^::[a-z-]+ \{", re.MULTILINE)
+    assert universal.search(weasyprint_html.UA)  # what the lean sheet is about
+    lean = _lean_user_agent_css(weasyprint_html.UA)
+    assert not universal.search(lean)
+    assert "li::marker, summary::marker {" in lean
+    assert DocumentHTML(string="<p>x</p>")._ua_stylesheets() == [LEAN_UA_STYLESHEET]
+
+
+def test_lists_keep_their_bullets_and_numbers():
+    with override_settings(TEMPLATES=templates_with(**{"list.html": LIST})):
+        pdf = render_pdf("list.html", {"pdf_title": "T", "pdf_identity": "I"})
+    words = pdf_text(pdf).split()
+    # pypdf reads the markers after the items' text; each item has its own.
+    assert words.count("•") == 2
+    assert "1." in words and "2." in words
+    assert {"Pierwszy", "Drugi", "Jeden", "Dwa"} <= set(words)
+
+
+LIST = """{% extends "pdf/base.html" %}
+{% block content %}<ul><li>Pierwszy</li><li>Drugi</li></ul><ol><li>Jeden</li><li>Dwa</li></ol>
+{% endblock %}"""
+
+
+@pytest.mark.parametrize("pdf", [True, False])
+def test_pdf_columns_are_written_only_in_a_pdf(pdf):
+    template = Template("{% load pdf_tags %}<table>{% pdf_columns 18.5 10.5 71 %}</table>")
+    html = template.render(Context({"pdf": pdf}))
+    if pdf:
+        assert html == (
+            '<table><colgroup class="pdf-columns"><col style="width: 18.5%">'
+            '<col style="width: 10.5%"><col style="width: 71%"></colgroup></table>'
+        )
+    else:
+        assert html == "<table></table>"
+
+
+def test_pdf_columns_must_add_up_to_the_whole_table():
+    template = Template("{% load pdf_tags %}{% pdf_columns 50 40 %}")
+    with pytest.raises(TemplateSyntaxError, match="100"):
+        template.render(Context({"pdf": True}))

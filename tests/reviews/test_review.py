@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,7 +29,7 @@ from reviews.models import (
     Risk,
     RiskAssessment,
 )
-from reviews.selectors.review import minutes_pdf, review_dashboard_sections
+from reviews.selectors.review import minutes_context, minutes_pdf, review_dashboard_sections
 from reviews.services import review as services
 from tests.conftest import PERSONA_NAMES, client_for
 from tests.factories import AuditFactory, AuditPlanFactory, PlannedAuditFactory
@@ -735,6 +736,49 @@ def test_draft_minutes_carry_the_draft_marker(world, personas):
     text = pdf_text(response.content)
     assert "PROJEKT / DRAFT" in text
     assert squashed("Wdrożyć e-kolejkę") in squashed(text)  # input a) from the previous review
+
+
+def _laid_out_minutes(review: ManagementReview):
+    from qms.pdf import PDF_BASE_URL, DocumentHTML
+
+    html = render_to_string("reviews/pdf/minutes.html", minutes_context(review, final=False))
+    return html, DocumentHTML(string=html, base_url=PDF_BASE_URL).render()
+
+
+def _boxes(box, kind):
+    if isinstance(box, kind):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child, kind)
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_minutes_tables_keep_within_the_page_and_text_within_its_column(world, personas, language):
+    """The data tables carry their column widths ({% pdf_columns %}, fixed layout): a long word
+    in a seven-column table used to push it past the page's right edge."""
+    from weasyprint.formatting_structure.boxes import TableBox, TableCellBox, TextBox
+
+    risk = make_risk(
+        personas, "Niewystarczające kwalifikacje pracowników administracyjnych", 4, 5,
+        created=at(2025, 3, 1), next_review=datetime.date(2025, 6, 1),
+    )  # fmt: skip
+    Risk.objects.filter(pk=risk.pk).update(
+        controls="Nadzór kierownika komórki organizacyjnej; szkolenia wewnątrzurzędowe"
+    )
+    with translation.override(language):
+        html, document = _laid_out_minutes(world["review"])
+    data_tables = html.count('<table class="table table-sm">')
+    assert data_tables >= 10
+    assert html.count('<colgroup class="pdf-columns">') == data_tables
+    for page in document.pages:
+        box = page._page_box
+        right = box.content_box_x() + box.width  # the page's content edge
+        for table in _boxes(box, TableBox):
+            assert table.position_x + table.margin_width() <= right + 0.5
+        for cell in _boxes(box, TableCellBox):
+            edge = cell.content_box_x() + cell.width
+            for text in _boxes(cell, TextBox):
+                assert text.position_x + text.width <= edge + 0.5, text.text
 
 
 # --- services: who may do what --------------------------------------------------------------
