@@ -24,6 +24,10 @@ from reviews.selectors.objectives import (
     value_with_unit,
 )
 
+# A value printed at its point needs about this much room across (in a printed chart, where
+# no tooltip shows it); with narrower slots (weekly data) the values go into a table.
+VALUE_LABEL_MIN_SLOT = 36
+
 # Room for the value axis labels on the left, the period labels and the legend below.
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 60, 16, 18, 58
 TARGET_TICKS = 4
@@ -103,7 +107,8 @@ def trend_svg(
     slot per period of the objective's year (a missing measurement leaves a gap in the line),
     a point per measurement (filled when it meets the target, hollow when it misses), the
     target as a dashed line, axis ticks, the accessible title and description, and the rows
-    of the table that repeats the data. The status in the description is the objective's
+    of the table that repeats the data (or, in the minutes, each value at its point when the
+    slots leave room: ``value_labels``). The status in the description is the objective's
     ``status`` attribute when ``objectives_with_status`` set it, else derived as of ``today``
     (default: the current date). Reads nothing from the database."""
     measurements = sorted(measurements, key=lambda m: m.period_start)
@@ -137,10 +142,19 @@ def trend_svg(
                 "slot": index[period_for(frequency, m.period_start)[0]],
                 "label": label,
                 "value": value_with_unit(m.value, unit),
+                "short_value": format_value(m.value),
                 "meets": meets,
                 "meets_label": _("meets the target") if meets else _("misses the target"),
             }
         )
+    for i, point in enumerate(points):
+        # Above the point, where the line leaves a point that is not a valley; below a valley
+        # (lower than its neighbours) or where above would leave the plot.
+        neighbours = [p["y"] for p in points[max(0, i - 1) : i + 2] if p is not point]
+        valley = bool(neighbours) and all(point["y"] > y for y in neighbours)
+        above, below = point["y"] - 8, round(point["y"] + 16, 1)
+        fits_below = below <= bottom - 2
+        point["value_y"] = below if (valley and fits_below) or above < top + 10 else above
     # Consecutive periods are joined; a period without a measurement breaks the line, so the
     # chart never suggests a value nobody measured.
     segments: list[list[dict]] = []
@@ -198,6 +212,7 @@ def trend_svg(
         "unit": unit,
         "has_data": bool(points),
         "points": points,
+        "value_labels": slot_width >= VALUE_LABEL_MIN_SLOT,
         "segments": [
             " ".join(f"{p['x']},{p['y']}" for p in segment)
             for segment in segments

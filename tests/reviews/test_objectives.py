@@ -924,3 +924,42 @@ def test_frequency_change_of_a_measured_objective_is_refused_through_the_page(
     assert response.context["form"].errors["frequency"]
     objective.refresh_from_db()
     assert (objective.frequency, objective.version) == (Frequency.QUARTERLY, 1)
+
+
+def test_values_at_the_points_stay_in_the_plot_above_a_point_and_below_a_valley(personas):
+    objective = _quarterly_with_gap(personas)
+    chart = charts.trend_svg(objective, objective.measurements.all())
+    assert chart["value_labels"] is True
+    q1, q2, _q4 = chart["points"]
+    # Q1 is lower than its neighbour (a valley): its value goes below the point, where the line
+    # does not run; Q2 rises to Q4, so its value goes above.
+    assert q1["value_y"] == round(q1["y"] + 16, 1)
+    assert q2["value_y"] == round(q2["y"] - 8, 1)
+    for point in chart["points"]:
+        assert chart["top"] <= point["value_y"] - 9 and point["value_y"] <= chart["bottom"]
+    assert [p["short_value"] for p in chart["points"]] == ["97,4", "98,1", "98,6"]
+
+
+def test_too_narrow_slots_leave_the_values_to_the_table(personas):
+    objective = _quarterly_with_gap(personas)
+    chart = charts.trend_svg(objective, objective.measurements.all(), width=200)
+    assert chart["value_labels"] is False
+    html = render_to_string("reviews/objectives/trend_chart.html", {"chart": chart, "pdf": True})
+    assert "<table" in html
+
+
+def test_in_the_minutes_the_values_are_printed_at_the_points_instead_of_a_table(personas):
+    objective = _quarterly_with_gap(personas)
+    with translation.override("pl"):
+        chart = charts.trend_svg(objective, objective.measurements.all())
+        html = render_to_string(
+            "reviews/objectives/trend_chart.html", {"chart": chart, "pdf": True}
+        )
+    assert "<table" not in html
+    values = re.findall(r'<text [^>]*font-size="9"[^>]*>([^<]*)</text>', html)
+    assert values == ["97,4", "98,1", "98,6"]
+    # Tooltips mean nothing on paper; the chart keeps its own title and description.
+    assert "<circle" in html and "</title></circle>" not in html
+    assert f'<title id="{chart["id"]}-title">' in html
+    caption = re.search(r'<p class="trend-caption">(.*?)</p>', html, re.S).group(1)
+    assert chart["caption"] in caption and chart["target_text"] in caption
