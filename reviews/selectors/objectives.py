@@ -19,6 +19,7 @@ from django.db.models import (
     CharField,
     Exists,
     F,
+    Field,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -51,6 +52,14 @@ class ObjectiveStatus(models.TextChoices):
 
 
 STATUS_LABELS: dict[str, str] = dict(ObjectiveStatus.choices)
+
+# What a review reads first: missed, then at risk, then unmeasured, then achieved.
+STATUS_RANK: dict[str, int] = {
+    ObjectiveStatus.NOT_ACHIEVED: 0,
+    ObjectiveStatus.AT_RISK: 1,
+    ObjectiveStatus.NO_DATA: 2,
+    ObjectiveStatus.ACHIEVED: 3,
+}
 
 
 class Trend(models.TextChoices):
@@ -169,22 +178,25 @@ def annotate_status(
     meets = Q(direction=D.AT_LEAST, latest_value__gte=F("target")) | Q(
         direction=D.AT_MOST, latest_value__lte=F("target")
     )
+    rules = [
+        (Q(latest_value__isnull=True), ObjectiveStatus.NO_DATA),
+        (meets, ObjectiveStatus.ACHIEVED),
+        (Q(deadline__lt=today), ObjectiveStatus.NOT_ACHIEVED),
+    ]
+    otherwise = ObjectiveStatus.AT_RISK
+
+    def by_rule(result: dict, field: Field) -> Case:
+        return Case(
+            *(When(condition, then=Value(result[status])) for condition, status in rules),
+            default=Value(result[otherwise]),
+            output_field=field,
+        )
+
+    # The rank is written from the rules, not from status_code: a CASE on status_code would
+    # repeat the whole status expression (and its measurement subqueries) once per rank.
     return objectives.annotate(latest_value=latest).annotate(
-        status_code=Case(
-            When(latest_value__isnull=True, then=Value(ObjectiveStatus.NO_DATA.value)),
-            When(meets, then=Value(ObjectiveStatus.ACHIEVED.value)),
-            When(deadline__lt=today, then=Value(ObjectiveStatus.NOT_ACHIEVED.value)),
-            default=Value(ObjectiveStatus.AT_RISK.value),
-            output_field=CharField(),
-        ),
-        # What a review reads first: missed, then at risk, then unmeasured, then achieved.
-        status_rank=Case(
-            When(status_code=ObjectiveStatus.NOT_ACHIEVED.value, then=Value(0)),
-            When(status_code=ObjectiveStatus.AT_RISK.value, then=Value(1)),
-            When(status_code=ObjectiveStatus.NO_DATA.value, then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
-        ),
+        status_code=by_rule({status: status.value for status in ObjectiveStatus}, CharField()),
+        status_rank=by_rule(STATUS_RANK, IntegerField()),
     )
 
 

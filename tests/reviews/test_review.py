@@ -1190,6 +1190,9 @@ def test_lists_show_the_first_records_and_the_figures_count_them_all(world, pers
 def test_objective_status_in_sql_agrees_with_the_rule(world, personas, own_process):
     from reviews.selectors.objectives import annotate_status, objective_status
 
+    # Missed first, then at risk, then unmeasured, then achieved (the order of input i).
+    rank = {"not_achieved": 0, "at_risk": 1, "no_data": 2, "achieved": 3}
+
     _more_records(personas, own_process, 3)
     make_objective(personas, "Bez pomiarów", measurements=[])
     make_objective(personas, "Po terminie", measurements=[
@@ -1204,6 +1207,7 @@ def test_objective_status_in_sql_agrees_with_the_rule(world, personas, own_proce
         for objective in annotated.prefetch_related("measurements"):
             expected = objective_status(objective, list(objective.measurements.all()), today=day)
             assert objective.status_code == expected, objective.title
+            assert objective.status_rank == rank[expected], objective.title
     codes = set(annotate_status(QualityObjective.objects.all(), datetime.date(2026, 1, 15))
                 .values_list("status_code", flat=True))  # fmt: skip
     assert {"no_data", "achieved", "not_achieved"} <= codes
