@@ -1,13 +1,13 @@
 # SZJ production image: gunicorn serves the app on port 8000; the same image runs the Celery
 # worker and beat (see docker-compose.yml). Configuration comes only from the environment
-# (qms/settings/prod.py): SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, REDIS_URL at the least.
+# (config/settings/prod.py): SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, REDIS_URL at the least.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DJANGO_SETTINGS_MODULE=qms.settings.prod
+    DJANGO_SETTINGS_MODULE=config.settings.prod
 
 # WeasyPrint's runtime libraries (Pango, HarfBuzz) and a font with Polish glyphs; gettext gives
 # msgfmt for compilemessages.
@@ -55,4 +55,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request as u; h = os.environ.get('ALLOWED_HOSTS', '').split(',')[0].strip().lstrip('*.') or 'localhost'; u.urlopen(u.Request('http://127.0.0.1:8000/healthz', headers={'Host': h}), timeout=4)"]
 
-CMD ["gunicorn", "qms.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

@@ -3,8 +3,8 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
-DEV_SETTINGS  := qms.settings.dev
-TEST_SETTINGS := qms.settings.test
+DEV_SETTINGS  := config.settings.dev
+TEST_SETTINGS := config.settings.test
 
 .PHONY: run test bench lint translations messages clean help
 
@@ -44,7 +44,8 @@ run: $(VENV)/.installed translations
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/bandit -q -r qms processes audits nonconformities reviews -x '*/migrations/*' 
+	$(VENV)/bin/bandit -q -r config qms processes audits nonconformities reviews demo -x '*/migrations/*'
+	$(VENV)/bin/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run -v 0
 
 # The browser tests' tooling (axe-core, the Nu Html Checker): reinstalled when the lock changes.

@@ -12,7 +12,7 @@ import calendar
 import datetime
 from collections.abc import Iterator
 
-from celery import shared_task
+from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -20,11 +20,20 @@ from django.utils.translation import gettext as _
 from audits.models import Audit, AuditorList, AuditPlan
 from processes.models import Process
 from qms import roles
-from qms.models import Delivery, User
+from qms.models import User, register_reminder_kinds
 from qms.reminders import Due, link_to, people_with_role, sweep, unique_people, week_occasion
-from qms.tasks import run_sweep
 
-Kind = Delivery.Kind
+
+@register_reminder_kinds
+class ReminderKind(models.TextChoices):
+    """The reminders this app sends (``Delivery.kind``)."""
+
+    AUDIT_UPCOMING = "audit_upcoming", _("audit in 7 days")
+    AUDIT_REPORT_OVERDUE = "audit_report_overdue", _("audit report overdue")
+    AUDIT_PLAN_NOT_APPROVED = "audit_plan_not_approved", _("next year's audit plan not approved")
+    AUDITORS_NOT_APPOINTED = "auditors_not_appointed", _("next year's auditors not appointed")
+
+
 UPCOMING_DAYS = 7
 REPORT_DAYS = 14
 
@@ -53,7 +62,7 @@ def _with_people(audits):
     )
 
 
-@sweep("audits_upcoming")
+@sweep("audits_upcoming", hour=6, minute=0)
 def audits_upcoming(today: datetime.date) -> Iterator[Due]:
     """Planned audits that begin within the next 7 days (by start date, or by planned month
     when no date is set): the lead auditor, the team and the owners of the audited processes,
@@ -75,7 +84,7 @@ def audits_upcoming(today: datetime.date) -> Iterator[Due]:
         people = unique_people([audit.lead_auditor, *audit.team.all(), *owners])
         for person in people:
             yield Due(
-                kind=Kind.AUDIT_UPCOMING,
+                kind=ReminderKind.AUDIT_UPCOMING,
                 record=audit,
                 recipient=person,
                 occasion=start.isoformat(),
@@ -100,7 +109,7 @@ def _upcoming_text(audit: Audit, start: datetime.date, person: User, owners: lis
     return describe
 
 
-@sweep("audit_reports_overdue")
+@sweep("audit_reports_overdue", hour=6, minute=5)
 def audit_reports_overdue(today: datetime.date) -> Iterator[Due]:
     """Audits still in progress 14 days after they ended (end date, or the end of the planned
     month): the lead auditor and, as escalation, the Koordynator WOU; once per due day."""
@@ -114,7 +123,7 @@ def audit_reports_overdue(today: datetime.date) -> Iterator[Due]:
             continue
         for person in unique_people([audit.lead_auditor, *coordinators]):
             yield Due(
-                kind=Kind.AUDIT_REPORT_OVERDUE,
+                kind=ReminderKind.AUDIT_REPORT_OVERDUE,
                 record=audit,
                 recipient=person,
                 occasion=due.isoformat(),
@@ -142,7 +151,7 @@ def _report_text(audit: Audit, due: datetime.date, *, lead: bool):
     return describe
 
 
-@sweep("audit_programme")
+@sweep("audit_programme", hour=6, minute=10)
 def audit_programme(today: datetime.date) -> Iterator[Due]:
     """From 1 December: next year's audit plan not approved, or its auditors not appointed —
     the Koordynator WOU, the Pełnomocnik and the Prezydent, once a week until it is done or
@@ -158,9 +167,11 @@ def audit_programme(today: datetime.date) -> Iterator[Due]:
     )
     checks = []
     if not AuditPlan.objects.filter(year=year, status=AuditPlan.Status.APPROVED).exists():
-        checks.append((Kind.AUDIT_PLAN_NOT_APPROVED, "audits:plans", _plan_text(year)))
+        checks.append((ReminderKind.AUDIT_PLAN_NOT_APPROVED, "audits:plans", _plan_text(year)))
     if not AuditorList.objects.filter(year=year, status=AuditorList.Status.APPOINTED).exists():
-        checks.append((Kind.AUDITORS_NOT_APPOINTED, "audits:auditor_lists", _auditors_text(year)))
+        checks.append(
+            (ReminderKind.AUDITORS_NOT_APPOINTED, "audits:auditor_lists", _auditors_text(year))
+        )
     for kind, view_name, describe in checks:
         for person in people:
             yield Due(
@@ -197,18 +208,3 @@ def _auditors_text(year: int):
         return subject, body
 
     return describe
-
-
-@shared_task
-def sweep_audits_upcoming(today: str | None = None) -> int:
-    return run_sweep("audits_upcoming", today)
-
-
-@shared_task
-def sweep_audit_reports_overdue(today: str | None = None) -> int:
-    return run_sweep("audit_reports_overdue", today)
-
-
-@shared_task
-def sweep_audit_programme(today: str | None = None) -> int:
-    return run_sweep("audit_programme", today)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits.views import appointments, audits, calendar, coverage, pdf, plans
+from audits.views import appointments, audits, calendar, coverage, findings, plans
 
 app_name = "audits"
 
@@ -20,7 +20,7 @@ urlpatterns = [
     path("plany/", plans.plan_index, name="plans"),
     path("plany/nowy/", plans.plan_create, name="plan_create"),
     path("plany/<int:pk>/", plans.plan_detail, name="plan"),
-    path("plany/<int:pk>/pdf/", pdf.plan_pdf, name="plan_pdf"),
+    path("plany/<int:pk>/pdf/", plans.plan_pdf, name="plan_pdf"),
     path("plany/<int:pk>/pozycja/", plans.entry_add, name="entry_add"),
     path("plany/pozycja/<int:pk>/", plans.entry_edit, name="entry_edit"),
     path("plany/pozycja/<int:pk>/usun/", plans.entry_remove, name="entry_remove"),
@@ -33,13 +33,13 @@ urlpatterns = [
     path("", audits.audit_list, name="list"),
     path("<int:pk>/", audits.audit_detail, name="detail"),
     path("<int:pk>/edycja/", audits.audit_edit, name="edit"),
-    path("<int:pk>/raport.pdf", pdf.audit_report_pdf, name="report_pdf"),
-    path("<int:pk>/pytania/", audits.checklist_add, name="checklist_add"),
-    path("<int:pk>/pytania/kopiuj/", audits.checklist_copy, name="checklist_copy"),
-    path("pytania/<int:pk>/", audits.checklist_edit, name="checklist_edit"),
-    path("<int:pk>/ustalenia/", audits.finding_add, name="finding_add"),
-    path("ustalenia/<int:pk>/", audits.finding_edit, name="finding_edit"),
-    path("ustalenia/<int:pk>/wycofanie/", audits.finding_withdraw, name="finding_withdraw"),
+    path("<int:pk>/raport.pdf", audits.audit_report_pdf, name="report_pdf"),
+    path("<int:pk>/pytania/", findings.checklist_add, name="checklist_add"),
+    path("<int:pk>/pytania/kopiuj/", findings.checklist_copy, name="checklist_copy"),
+    path("pytania/<int:pk>/", findings.checklist_edit, name="checklist_edit"),
+    path("<int:pk>/ustalenia/", findings.finding_add, name="finding_add"),
+    path("ustalenia/<int:pk>/", findings.finding_edit, name="finding_edit"),
+    path("ustalenia/<int:pk>/wycofanie/", findings.finding_withdraw, name="finding_withdraw"),
     path("<int:pk>/<str:action>/", audits.audit_transition, name="transition"),
     # calendar
     path("kalendarz/", calendar.calendar_page, name="calendar"),

@@ -2,7 +2,7 @@
 
 For each size (``--factors``, default 1 and 10) it builds a PostgreSQL database with
 ``seed_scale`` (kept and reused on the next run unless ``--fresh``), starts gunicorn on it with
-``qms.settings.bench`` and signs the demo personas in. Then it requests every page at every size
+``config.settings.bench`` and signs the demo personas in. Then it requests every page at every size
 in turn — page by page, size by size, round after round, so that a slower moment of the machine
 hits both sizes alike — reading the server's own time and SQL count from the response headers.
 It also times the management-review minutes PDF and, at the largest size, the reminder run for
@@ -33,7 +33,7 @@ from bench import budgets
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "demo-szj-2026"  # noqa: S105  # the seeded demo accounts' published password
-SETTINGS = "qms.settings.bench"
+SETTINGS = "config.settings.bench"
 
 
 def log(message: str) -> None:
@@ -189,7 +189,7 @@ def server(url: str):
             sys.executable,
             "-m",
             "gunicorn",
-            "qms.wsgi:application",
+            "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

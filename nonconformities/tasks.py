@@ -6,18 +6,27 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from celery import shared_task
+from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from nonconformities.models import CorrectiveAction, Nonconformity
 from qms import roles
-from qms.models import Delivery
+from qms.models import register_reminder_kinds
 from qms.reminders import Due, link_to, people_with_role, sweep, unique_people, week_occasion
-from qms.tasks import run_sweep
 
-Kind = Delivery.Kind
+
+@register_reminder_kinds
+class ReminderKind(models.TextChoices):
+    """The reminders this app sends (``Delivery.kind``)."""
+
+    ACTION_DUE_SOON = "action_due_soon", _("corrective action due in 7 days")
+    ACTION_DUE_TODAY = "action_due_today", _("corrective action due today")
+    ACTION_OVERDUE = "action_overdue", _("corrective action overdue")
+    VERIFICATION_DUE = "verification_due", _("effectiveness verification due")
+
+
 SOON_DAYS = 7
 # Overdue this long, an action is also the process owner's and the Pełnomocnik's business.
 ESCALATE_AFTER_DAYS = 14
@@ -27,7 +36,7 @@ def _day(value: datetime.date) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
-@sweep("corrective_actions")
+@sweep("corrective_actions", hour=6, minute=15)
 def corrective_actions(today: datetime.date) -> Iterator[Due]:
     """Open actions of open cards: due within 7 days (once per deadline), due today (once),
     overdue (once a week since the deadline; from 14 days on also the card's process owner and
@@ -47,11 +56,11 @@ def corrective_actions(today: datetime.date) -> Iterator[Due]:
         late_days = (today - action.deadline).days
         people = [action.responsible]
         if late_days < 0:
-            kind, occasion = Kind.ACTION_DUE_SOON, action.deadline.isoformat()
+            kind, occasion = ReminderKind.ACTION_DUE_SOON, action.deadline.isoformat()
         elif late_days == 0:
-            kind, occasion = Kind.ACTION_DUE_TODAY, action.deadline.isoformat()
+            kind, occasion = ReminderKind.ACTION_DUE_TODAY, action.deadline.isoformat()
         else:
-            kind, occasion = Kind.ACTION_OVERDUE, week_occasion(action.deadline, today)
+            kind, occasion = ReminderKind.ACTION_OVERDUE, week_occasion(action.deadline, today)
             if late_days >= ESCALATE_AFTER_DAYS:
                 if pelnomocnicy is None:
                     pelnomocnicy = people_with_role(roles.PELNOMOCNIK)
@@ -79,14 +88,14 @@ def _action_text(action: CorrectiveAction, kind: str, late_days: int, *, mine: b
             "person": action.responsible,
             "days": late_days,
         }
-        if kind == Kind.ACTION_DUE_SOON:
+        if kind == ReminderKind.ACTION_DUE_SOON:
             subject = _("Corrective action on card %(card)s is due on %(date)s") % values
-        elif kind == Kind.ACTION_DUE_TODAY:
+        elif kind == ReminderKind.ACTION_DUE_TODAY:
             subject = _("Corrective action on card %(card)s is due today") % values
         else:
             subject = _("Corrective action on card %(card)s is overdue") % values
         lines = [_("Action: %(action)s") % values, _("Deadline: %(date)s") % values]
-        if kind == Kind.ACTION_OVERDUE:
+        if kind == ReminderKind.ACTION_OVERDUE:
             lines.append(
                 ngettext(
                     "The deadline passed %(days)s day ago.",
@@ -102,7 +111,7 @@ def _action_text(action: CorrectiveAction, kind: str, late_days: int, *, mine: b
     return describe
 
 
-@sweep("verifications")
+@sweep("verifications", hour=6, minute=20)
 def verifications(today: datetime.date) -> Iterator[Due]:
     """Cards waiting for verification of effectiveness: the Pełnomocnik, once per round of
     actions (a card reopened after an ineffective verification asks again)."""
@@ -111,7 +120,7 @@ def verifications(today: datetime.date) -> Iterator[Due]:
     for card in cards.select_related("process"):
         for person in people:
             yield Due(
-                kind=Kind.VERIFICATION_DUE,
+                kind=ReminderKind.VERIFICATION_DUE,
                 record=card,
                 recipient=person,
                 occasion=f"round-{card.round}",
@@ -134,13 +143,3 @@ def _verification_text(card: Nonconformity):
         return subject, body
 
     return describe
-
-
-@shared_task
-def sweep_corrective_actions(today: str | None = None) -> int:
-    return run_sweep("corrective_actions", today)
-
-
-@shared_task
-def sweep_verifications(today: str | None = None) -> int:
-    return run_sweep("verifications", today)

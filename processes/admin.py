@@ -3,8 +3,8 @@ from django.db import models
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from processes import services
 from processes.models import GoverningDocument, Process
+from processes.services.register import sync_owner_permission
 from qms.admin import VersionedAdminMixin
 from qms.forms import StoredFileInput
 
@@ -36,7 +36,7 @@ class ProcessAdmin(VersionedAdminMixin, GuardedModelAdmin, SimpleHistoryAdmin):
             previous_owner = Process.objects.get(pk=obj.pk).owner
         super().save_model(request, obj, form, change)
         # The owner's object permission follows ownership whichever way it changed.
-        services.sync_owner_permission(obj, previous_owner)
+        sync_owner_permission(obj, previous_owner)
 
 
 @admin.register(GoverningDocument)

@@ -1,3 +1,2 @@
-from qms.celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""The foundation: people, units, roles, reminders, PDFs, spreadsheets, and the registries
+the apps fill."""

@@ -26,3 +26,14 @@ class CodeChoiceField(forms.ModelChoiceField):
 
 class CodeFilter(django_filters.ModelChoiceFilter):
     field_class = CodeChoiceField
+
+
+class YearFilter(django_filters.NumberFilter):
+    # A year is a whole number; the default decimal field would accept "2026.5" and match nothing.
+    field_class = forms.IntegerField
+
+
+def style_filter_form(filterset: django_filters.FilterSet) -> None:
+    """Bootstrap classes on a filter set's fields, as ``StyledForm`` gives a form's."""
+    for field in filterset.form.fields.values():
+        field.widget.attrs["class"] = "form-select" if hasattr(field, "choices") else "form-control"

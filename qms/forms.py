@@ -6,10 +6,21 @@ from pathlib import PurePath
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.forms.renderers import TemplatesSetting
 
+from qms.models import User
 from qms.services import ConcurrentEditError
+
+# The browser's own date pickers (ISO values, whatever the page's language).
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def active_people() -> QuerySet[User]:
+    """Who may be named as an owner, a responsible person or an auditor: active employees."""
+    return User.objects.filter(is_active=True).select_related("unit")
 
 
 class FormRenderer(TemplatesSetting):
@@ -61,6 +72,11 @@ class VersionedFormMixin(forms.Form):
     """Carries the version the person started from, for ``qms.services.save_versioned``."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ConfirmForm(VersionedFormMixin, StyledForm):
+    """A step with nothing to fill in but the version the person saw (submit, approve, start,
+    record a meeting held): the workflows' one-button form."""
 
 
 @dataclass

@@ -56,7 +56,7 @@ class LanguageMiddleware:
 
 
 class ServerTimingMiddleware:
-    """The benchmark's probe (``qms.settings.bench`` only): the time the server spent on the
+    """The benchmark's probe (``config.settings.bench`` only): the time the server spent on the
     request and the SQL statements it ran, in the ``Server-Timing`` and ``X-Query-Count``
     response headers. Measured here, inside the server, so the client's own time and the
     network are not counted."""

@@ -142,6 +142,27 @@ class User(AbstractUser):
 # --- reminders ------------------------------------------------------------------------------
 
 
+# value → label of every reminder kind. Each app registers its own (``register_reminder_kinds``
+# in its tasks.py); the column's choices are read from here, so a new kind needs no migration.
+_REMINDER_KINDS: dict[str, object] = {}
+
+
+def register_reminder_kinds(kinds: type[models.TextChoices]) -> type[models.TextChoices]:
+    """Add an app's reminder kinds (a ``TextChoices``) to what ``Delivery.kind`` accepts."""
+    for value, label in kinds.choices:
+        _REMINDER_KINDS[value] = label
+    return kinds
+
+
+def reminder_kind_choices() -> list[tuple[str, object]]:
+    return list(_REMINDER_KINDS.items())
+
+
+def reminder_kind_label(value: str) -> str:
+    """The person's-language name of a reminder kind (the value itself if no app knows it)."""
+    return str(_REMINDER_KINDS.get(value, value))
+
+
 class Delivery(models.Model):
     """One reminder for one person on one occasion (the unique key), and its e-mail's fate.
 
@@ -150,30 +171,13 @@ class Delivery(models.Model):
     never sends the same reminder twice. Rows are never deleted: they are the log.
     """
 
-    class Kind(models.TextChoices):
-        AUDIT_UPCOMING = "audit_upcoming", _("audit in 7 days")
-        AUDIT_REPORT_OVERDUE = "audit_report_overdue", _("audit report overdue")
-        ACTION_DUE_SOON = "action_due_soon", _("corrective action due in 7 days")
-        ACTION_DUE_TODAY = "action_due_today", _("corrective action due today")
-        ACTION_OVERDUE = "action_overdue", _("corrective action overdue")
-        VERIFICATION_DUE = "verification_due", _("effectiveness verification due")
-        MEASUREMENT_DUE = "measurement_due", _("objective measurement due")
-        RISK_REVIEW_DUE = "risk_review_due", _("risk review due")
-        MANAGEMENT_REVIEW_DUE = "management_review_due", _("management review due")
-        AUDIT_PLAN_NOT_APPROVED = (
-            "audit_plan_not_approved",
-            _("next year's audit plan not approved"),
-        )
-        AUDITORS_NOT_APPOINTED = "auditors_not_appointed", _("next year's auditors not appointed")
-        IMPROVEMENT_ACTION_DUE = "improvement_action_due", _("improvement action past its deadline")
-
     class State(models.TextChoices):
         PENDING = "pending", pgettext_lazy("delivery state", "waiting")
         SENDING = "sending", pgettext_lazy("delivery state", "being sent")
         SENT = "sent", pgettext_lazy("delivery state", "sent")
         FAILED = "failed", pgettext_lazy("delivery state", "failed")
 
-    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=40, choices=reminder_kind_choices)
     # The record the reminder is about, by model label and id: a plain pair rather than a
     # generic foreign key, so the key stays cheap to compare and survives any model's changes.
     record_type = models.CharField(_("record type"), max_length=60)

@@ -40,7 +40,6 @@ from qms.models import Delivery, Notification, ReminderSettings, User
 
 logger = logging.getLogger(__name__)
 
-Kind = Delivery.Kind
 State = Delivery.State
 
 
@@ -75,26 +74,63 @@ class Due:
 
 Sweep = Callable[[datetime.date], Iterable[Due]]
 
-# name → the function listing what is due on a day. Filled by ``@sweep`` in the apps' tasks.
+
+@dataclass(frozen=True)
+class SweepEntry:
+    """A registered sweep and when the beat runs it (daily, Europe/Warsaw time)."""
+
+    function: Sweep
+    hour: int
+    minute: int
+
+
+# name → the sweep. Filled by ``@sweep`` in the apps' tasks.py (imported by their ready()).
 SWEEPS: dict[str, Sweep] = {}
+_SCHEDULE: dict[str, SweepEntry] = {}
 
 
-def sweep(name: str) -> Callable[[Sweep], Sweep]:
-    """Register a sweep under ``name`` (what ``send_reminders`` and the beat schedule run)."""
+def sweep(name: str, *, hour: int = 6, minute: int = 0) -> Callable[[Sweep], Sweep]:
+    """Register a sweep under ``name``: ``send_reminders`` runs it by hand, and the beat runs it
+    daily at ``hour:minute`` through the one task ``qms.tasks.sweep`` (``beat_schedule``)."""
 
     def register(function: Sweep) -> Sweep:
         SWEEPS[name] = function
+        _SCHEDULE[name] = SweepEntry(function, hour, minute)
         return function
 
     return register
 
 
 def load_sweeps() -> dict[str, Sweep]:
-    """Every app's sweeps (importing ``<app>.tasks`` registers them)."""
+    """Every app's sweeps (importing ``<app>.tasks`` registers them; the apps' ready() does)."""
     from django.utils.module_loading import autodiscover_modules
 
     autodiscover_modules("tasks")
     return SWEEPS
+
+
+def beat_schedule() -> dict[str, dict]:
+    """The beat's entries for every registered sweep, generated: one ``qms.tasks.sweep`` call a
+    day per sweep, with the sweep's name as its argument."""
+    from celery.schedules import crontab
+
+    load_sweeps()
+    return {
+        f"sweep-{name}": {
+            "task": "qms.tasks.sweep",
+            "schedule": crontab(hour=entry.hour, minute=entry.minute),
+            "args": (name,),
+        }
+        for name, entry in sorted(_SCHEDULE.items())
+    }
+
+
+def _task(name: str):
+    """The Celery task called ``name``. ``qms.tasks`` imports this module (tasks call the
+    services here), so this module asks Celery for its tasks rather than importing them back."""
+    from celery import current_app
+
+    return current_app.tasks[name]
 
 
 # --- whom to tell ---------------------------------------------------------------------------
@@ -306,7 +342,7 @@ def queue_after_commit(task, *args) -> None:
 def queue_waiting() -> list[int]:
     """After commit, queue a send for every waiting row whose recipient gets separate
     e-mails; digest readers' rows wait for their digest. Returns the ids queued."""
-    from qms.tasks import send_delivery
+    send_delivery = _task("qms.tasks.send_delivery")
 
     rows = waiting().exclude(recipient__in=_digest_people().values("user"))
     ids = list(rows.order_by("pk").values_list("pk", flat=True))
@@ -317,7 +353,7 @@ def queue_waiting() -> list[int]:
 
 def queue_digests() -> list[int]:
     """After commit, queue one digest for each digest reader with rows waiting."""
-    from qms.tasks import send_digest
+    send_digest = _task("qms.tasks.send_digest")
 
     people = list(
         waiting()
@@ -566,10 +602,10 @@ def delivery_retry(*, delivery: Delivery, by: User) -> Delivery:
     if not updated:
         raise ValidationError(_("Only a failed reminder can be sent again."))
     logger.info("reminders: %s re-queued delivery %s", by, delivery.pk)
-    from qms.tasks import send_delivery
+    send_delivery = _task("qms.tasks.send_delivery")
 
     if wants_digest(delivery.recipient_id):
-        from qms.tasks import send_digest
+        send_digest = _task("qms.tasks.send_digest")
 
         queue_after_commit(send_digest, delivery.recipient_id)
     else:
@@ -609,7 +645,7 @@ def reminder_settings_update(*, user: User, daily_digest: bool) -> ReminderSetti
     current.full_clean()
     current.save()
     if was_digest and not daily_digest:
-        from qms.tasks import send_delivery
+        send_delivery = _task("qms.tasks.send_delivery")
 
         for pk in waiting().filter(recipient=user).values_list("pk", flat=True):
             queue_after_commit(send_delivery, pk)

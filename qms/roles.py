@@ -26,3 +26,8 @@ ALL_ROLES = tuple(ROLE_LABELS)
 REGISTER_KEEPERS = (KOORDYNATOR_WOU, PELNOMOCNIK)
 # Who may read everything in the system.
 OVERSEERS = (PREZYDENT, NAJWYZSZE_KIEROWNICTWO, PELNOMOCNIK)
+
+
+def signed_in(user) -> bool:
+    """An active, signed-in person: the first condition of every role check in every app."""
+    return bool(user and user.is_authenticated and user.is_active)

@@ -1,6 +1,6 @@
 """Writes shared by every app: the optimistic-concurrency save that keeps edits from being lost."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -84,6 +84,56 @@ def create_recorded(instance: M, *, by: User | None, change_reason: str | None =
         instance._change_reason = change_reason  # type: ignore[attr-defined]
     instance.save()
     return instance
+
+
+def lock(record: M) -> M:
+    """Re-read ``record`` under a row lock (inside the caller's transaction): a transition
+    decides on the state as it is now, not as it was when the page was opened."""
+    return type(record)._default_manager.select_for_update().get(pk=record.pk)
+
+
+def transition(
+    record: M,
+    *,
+    by: User | None,
+    expected_version: int | None,
+    allowed: bool = True,
+    source: Iterable[str] | None = None,
+    check: Callable[[M], None] | None = None,
+    change_reason: str | None = None,
+    **changes: Any,
+) -> M:
+    """The one guarded step of every workflow (submit, return, approve, …).
+
+    Refuses a person who is not ``allowed`` (``PermissionDenied``), a record whose current state
+    is not in ``source`` and whatever ``check`` raises (``ValidationError``); then writes
+    ``changes`` (usually ``status=...``) with a version check and a history row for ``by``, all
+    in one transaction. ``expected_version=None`` means "as it is now" (a step that follows
+    another in the same service).
+    """
+    require(allowed)
+    with transaction.atomic():
+        current = lock(record)
+        if source is not None:
+            require_state(current, *source)
+        if check is not None:
+            check(current)
+        for name, value in changes.items():
+            setattr(current, name, value)
+        return save_versioned(
+            current,
+            expected_version=current.version if expected_version is None else expected_version,
+            by=by,
+            change_reason=change_reason,
+        )
+
+
+def require_text(value: str, *, field: str, message: str) -> str:
+    """A reason or comment a step cannot go without; the stripped text, or a field error."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
 
 
 def require(allowed: bool) -> None:

@@ -17,8 +17,10 @@ def parse_day(today: str | None) -> datetime.date:
     return datetime.date.fromisoformat(today) if today else timezone.localdate()
 
 
-def run_sweep(name: str, today: str | None) -> int:
-    """Run one registered sweep (what the apps' sweep tasks call); the number of rows created."""
+@shared_task(name="qms.tasks.sweep")
+def sweep(name: str, today: str | None = None) -> int:
+    """Run one registered sweep (``qms.reminders.sweep``); the number of rows created. The beat
+    calls it once a day per sweep (``qms.reminders.beat_schedule``)."""
     return len(reminders.sweep_run(name, today=parse_day(today)).created)
 
 

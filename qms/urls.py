@@ -1,6 +1,8 @@
-from django.contrib import admin
+"""The foundation's own pages: start page, health check, sign-in, language, notifications.
+Mounted at the root by ``config.urls``."""
+
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 from django.views.i18n import set_language
 
 from qms import views, views_notifications
@@ -55,14 +57,4 @@ urlpatterns = [
         views_notifications.delivery_retry,
         name="delivery_retry",
     ),
-    path("procesy/", include("processes.urls")),
-    path("audity/", include("audits.urls")),
-    path("niezgodnosci/", include("nonconformities.urls")),
-    path("zarzadzanie/", include("reviews.urls")),
-    path("admin/", admin.site.urls),
 ]
-
-handler400 = "qms.views.bad_request"
-handler403 = "qms.views.permission_denied"
-handler404 = "qms.views.page_not_found"
-handler500 = "qms.views.server_error"

@@ -11,41 +11,21 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from audits.selectors import dashboard_audit_sections
-from nonconformities.selectors import dashboard_sections as dashboard_card_sections
-from processes.selectors import processes_owned_by
-from reviews.selectors.objectives import measurements_due
-from reviews.selectors.proposals import proposal_actions_due
-from reviews.selectors.review import review_dashboard_sections
-from reviews.selectors.risks import risks_due
+from qms.registry import dashboard_sections
 
 logger = logging.getLogger(__name__)
-
-
-DASHBOARD_ROWS = 10
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """What concerns the signed-in person. Later apps add their sections here."""
+    """What concerns the signed-in person: each app's sections (``qms.registry``), in order."""
     today = timezone.localdate()
-    # The first ten, and whether there are more (an eleventh row, not a second query).
-    owned = list(processes_owned_by(user=request.user)[: DASHBOARD_ROWS + 1])
-    return render(
-        request,
-        "qms/dashboard.html",
-        {
-            "owned_processes": owned[:DASHBOARD_ROWS],
-            "owned_processes_more": len(owned) > DASHBOARD_ROWS,
-            **dashboard_audit_sections(user=request.user, today=today),
-            **dashboard_card_sections(user=request.user, today=today),
-            **review_dashboard_sections(user=request.user, today=today),
-            "measurements_due": measurements_due(user=request.user, today=today)[:10],
-            "risks_due": list(risks_due(user=request.user, today=today)[:10]),
-            "proposal_actions_due": list(proposal_actions_due(user=request.user, today=today)[:10]),
-        },
-    )
+    sections = dashboard_sections()
+    context: dict = {"dashboard_sections": sections}
+    for section in sections:
+        context.update(section.context(request.user, today))
+    return render(request, "qms/dashboard.html", context)
 
 
 @require_GET

@@ -420,7 +420,8 @@ class Feedback(VersionedModel):
 
 class ManagementReview(VersionedModel):
     """A przegląd zarządzania (§29). Its inputs are compiled from the records for the period
-    (``reviews.inputs``); people add commentary; the approved minutes are frozen as a PDF."""
+    (``reviews.selectors.review_inputs``); people add commentary; the approved minutes are
+    frozen as a PDF."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("review status", "being prepared")

@@ -8,20 +8,29 @@ import calendar
 import datetime
 from collections.abc import Iterator
 
-from celery import shared_task
+from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from qms import roles
-from qms.models import Delivery
+from qms.models import register_reminder_kinds
 from qms.reminders import Due, link_to, people_with_role, sweep, unique_people, week_occasion
-from qms.tasks import run_sweep
 from reviews.models import ImprovementProposal, ManagementReview, QualityObjective, Risk
 from reviews.selectors.objectives import measurements_due, period_label
 from reviews.selectors.proposals import proposal_actions_due
 from reviews.selectors.risks import risks_due
 
-Kind = Delivery.Kind
+
+@register_reminder_kinds
+class ReminderKind(models.TextChoices):
+    """The reminders this app sends (``Delivery.kind``)."""
+
+    MEASUREMENT_DUE = "measurement_due", _("objective measurement due")
+    RISK_REVIEW_DUE = "risk_review_due", _("risk review due")
+    MANAGEMENT_REVIEW_DUE = "management_review_due", _("management review due")
+    IMPROVEMENT_ACTION_DUE = "improvement_action_due", _("improvement action past its deadline")
+
+
 # Księga Jakości §29: a review at least once a year; the reminder leaves a month to prepare it.
 REVIEW_DUE_MONTHS = 11
 
@@ -37,7 +46,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-@sweep("measurements")
+@sweep("measurements", hour=6, minute=25)
 def measurements(today: datetime.date) -> Iterator[Due]:
     """Active objectives whose last finished period has no measurement: the owner, once per
     period (``reviews.selectors.objectives.measurements_due``)."""
@@ -45,7 +54,7 @@ def measurements(today: datetime.date) -> Iterator[Due]:
         if not objective.owner.is_active:
             continue
         yield Due(
-            kind=Kind.MEASUREMENT_DUE,
+            kind=ReminderKind.MEASUREMENT_DUE,
             record=objective,
             recipient=objective.owner,
             occasion=start.isoformat(),
@@ -74,14 +83,14 @@ def _measurement_text(objective: QualityObjective, start: datetime.date, end: da
     return describe
 
 
-@sweep("risk_reviews")
+@sweep("risk_reviews", hour=6, minute=30)
 def risk_reviews(today: datetime.date) -> Iterator[Due]:
     """Active risks whose next review date has come: the owner, once per review date."""
     for risk in risks_due(today=today):
         if not risk.owner.is_active:
             continue
         yield Due(
-            kind=Kind.RISK_REVIEW_DUE,
+            kind=ReminderKind.RISK_REVIEW_DUE,
             record=risk,
             recipient=risk.owner,
             occasion=risk.next_review.isoformat(),
@@ -106,7 +115,7 @@ def _risk_text(risk: Risk):
     return describe
 
 
-@sweep("improvement_actions")
+@sweep("improvement_actions", hour=6, minute=35)
 def improvement_actions(today: datetime.date) -> Iterator[Due]:
     """Accepted improvement proposals whose action is past its deadline: the action's owner,
     once a week since the deadline."""
@@ -116,7 +125,7 @@ def improvement_actions(today: datetime.date) -> Iterator[Due]:
             continue
         for person in unique_people([proposal.action_owner]):
             yield Due(
-                kind=Kind.IMPROVEMENT_ACTION_DUE,
+                kind=ReminderKind.IMPROVEMENT_ACTION_DUE,
                 record=proposal,
                 recipient=person,
                 occasion=week_occasion(proposal.action_deadline, today),
@@ -141,7 +150,7 @@ def _proposal_text(proposal: ImprovementProposal):
     return describe
 
 
-@sweep("management_review")
+@sweep("management_review", hour=6, minute=40)
 def management_review(today: datetime.date) -> Iterator[Due]:
     """Eleven months after the last held review's meeting, when no later review is being
     prepared: the Pełnomocnik, once per due date. Nothing before the first review is held."""
@@ -159,7 +168,7 @@ def management_review(today: datetime.date) -> Iterator[Due]:
         return
     for person in people_with_role(roles.PELNOMOCNIK):
         yield Due(
-            kind=Kind.MANAGEMENT_REVIEW_DUE,
+            kind=ReminderKind.MANAGEMENT_REVIEW_DUE,
             record=last,
             recipient=person,
             occasion=due.isoformat(),
@@ -182,23 +191,3 @@ def _review_text(last: ManagementReview):
         return subject, body
 
     return describe
-
-
-@shared_task
-def sweep_measurements(today: str | None = None) -> int:
-    return run_sweep("measurements", today)
-
-
-@shared_task
-def sweep_risk_reviews(today: str | None = None) -> int:
-    return run_sweep("risk_reviews", today)
-
-
-@shared_task
-def sweep_improvement_actions(today: str | None = None) -> int:
-    return run_sweep("improvement_actions", today)
-
-
-@shared_task
-def sweep_management_review(today: str | None = None) -> int:
-    return run_sweep("management_review", today)

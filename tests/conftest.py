@@ -141,7 +141,8 @@ def card_setup(personas: Personas, audit_setup):
     import datetime
 
     from audits.models import Finding
-    from nonconformities import services as nc_services
+    from nonconformities.services import actions as nc_actions
+    from nonconformities.services import cards as nc_services
 
     audit = audit_setup["audit"]
     finding = Finding.objects.create(
@@ -172,7 +173,7 @@ def card_setup(personas: Personas, audit_setup):
         correction="Uzupełniono rejestr",
         root_cause="Brak wzoru rejestru w procedurze",
     )
-    action = nc_services.action_add(
+    action = nc_actions.action_add(
         card=card,
         by=personas.wlasciciel,
         description="Dodać wzór rejestru do procedury PG.3.1",

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from audits.models import AuditorCandidate, AuditorList
 from processes.models import GoverningDocument, Process
-from processes.services import sync_owner_permission
+from processes.services.register import sync_owner_permission
 from qms.models import OrganisationalUnit, User
 
 

@@ -1,54 +1,56 @@
-"""Audits: the record the auditors keep, its checklist and findings, and the report's way
-through acknowledgement, WOU's evaluation and closure."""
+"""Audits: the register, an audit's page (hosting other apps' panels), the record the auditors
+keep, the report's way through acknowledgement, WOU's evaluation and closure, and the report
+PDF."""
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
-from audits import selectors, services
-from audits.forms import (
-    AuditForm,
-    ChecklistItemForm,
-    ConfirmForm,
-    EvaluationForm,
-    FindingForm,
-    WithdrawForm,
+from audits import selectors
+from audits.forms.audits import AuditFilter, AuditForm, EvaluationForm
+from audits.models import Audit, ChecklistItem, Finding
+from audits.selectors.audits import (
+    audit_get,
+    audit_get_for_edit,
+    audit_relations,
+    audits_visible,
+    can_edit_audit,
 )
-from audits.models import Audit, ChecklistItem
-from nonconformities import selectors as nc_selectors
-from nonconformities.models import Nonconformity
-from qms.forms import apply_service_error
+from audits.services import audits as services
+from processes.models import Process
+from qms import registry
+from qms.forms import ConfirmForm
+from qms.pdf import field_labels, pdf_response, render_pdf
+from qms.web import filtered, form_step, paginate, service_data
+
+# The panels other apps add to an audit's page (``qms.registry.panel``): each gets
+# ``(request, audit)`` with the audit as ``audit_get`` reads it (processes, team and findings
+# prefetched). The page places them after the findings. A panel may also provide
+# ``readable_card_ids``: the ids of the cards raised from this audit's findings that the person
+# may open (without it, the findings name their cards without links).
+AUDIT_DETAIL_PANELS = "audits.audit_detail"
 
 
 @login_required
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
-    audits = selectors.audits_visible(user=request.user).prefetch_related("processes")
+    audits = audits_visible(user=request.user).prefetch_related("processes")
+    _filters, audits = filtered(request, AuditFilter, audits)
+    page, query = paginate(request, audits.order_by("-year", "planned_month", "number"))
     year = request.GET.get("year", "")
     status = request.GET.get("status", "")
-    if year.isdigit():
-        audits = audits.filter(year=int(year))
-    if status in Audit.Status.values:
-        audits = audits.filter(status=status)
-    page = Paginator(audits.order_by("-year", "planned_month", "number"), 25).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
-        "audits/audit_list.html",
+        "audits/audits/audit_list.html",
         {
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "statuses": Audit.Status.choices,
             "year": year if year.isdigit() else "",
             "status": status if status in Audit.Status.values else "",
@@ -57,9 +59,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 def _actions(user, audit: Audit) -> dict[str, bool]:
-    relations = selectors.audit_relations(user, audit)
+    relations = audit_relations(user, audit)
     return {
-        "edit": selectors.can_edit_audit(user, audit),
+        "edit": can_edit_audit(user, audit),
         "start": "lead" in relations and audit.status == Audit.Status.PLANNED,
         "submit": "lead" in relations and audit.status == Audit.Status.IN_PROGRESS,
         "acknowledge": "owner" in relations and audit.status == Audit.Status.REPORT_SUBMITTED,
@@ -72,69 +74,41 @@ def _actions(user, audit: Audit) -> dict[str, bool]:
 @login_required
 @require_GET
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    audit = selectors.audit_get(user=request.user, pk=pk)
-    actions = _actions(request.user, audit)
-    # The owner of one audited process may read this audit but not the cards of another
-    # audited process: cards are linked and listed only as far as the person may read them.
-    # Those who read every card (cards_visible filters nothing for them) skip the filter and
-    # the query: the cards raised here came with the findings.
-    reads_everything = nc_selectors.reads_everything(request.user)
-    visible = nc_selectors.cards_visible(user=request.user)
-    open_cards = nc_selectors.open_cards_for_processes(
-        [p.pk for p in audit.processes.all()]
-    ).exclude(finding__audit=audit)  # raised here: new, not the follow-up of earlier ones
-    if not reads_everything:
-        open_cards = open_cards.filter(pk__in=visible.values("pk"))
-    open_cards = list(open_cards.select_related("process"))
-    if reads_everything:
-        readable_card_ids = {
-            f.nonconformity.pk for f in audit.findings.all() if hasattr(f, "nonconformity")
-        }
-    else:
-        readable_card_ids = set(visible.filter(finding__audit=audit).values_list("pk", flat=True))
+    audit = audit_get(user=request.user, pk=pk)
     return render(
         request,
-        "audits/audit_detail.html",
+        "audits/audits/audit_detail.html",
         {
             "audit": audit,
-            "actions": actions,
-            "relations": selectors.audit_relations(request.user, audit),
+            "actions": _actions(request.user, audit),
+            "relations": audit_relations(request.user, audit),
             "findings": [f for f in audit.findings.all() if not f.withdrawn],
             "withdrawn_findings": [f for f in audit.findings.all() if f.withdrawn],
-            "readable_card_ids": readable_card_ids,
-            "cards_to_verify": [
-                c for c in open_cards if c.status == Nonconformity.Status.VERIFICATION
-            ],
-            "cards_open": [c for c in open_cards if c.status != Nonconformity.Status.VERIFICATION],
             "history": audit.history.select_related("history_user").order_by("-history_date")[:50],
+            **registry.panels_context(AUDIT_DETAIL_PANELS, request, audit),
         },
     )
-
-
-def _editable_audit(request: HttpRequest, pk: int) -> Audit:
-    audit = selectors.audit_get(user=request.user, pk=pk)
-    if not selectors.can_edit_audit(request.user, audit):
-        raise PermissionDenied
-    return audit
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    audit = _editable_audit(request, pk)
+    audit = audit_get_for_edit(user=request.user, pk=pk)
     form = AuditForm(request.POST or None, instance=audit)
-    context: dict = {"form": form, "audit": audit}
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.audit_update(audit=audit, by=request.user, expected_version=version, **data)
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("audits:detail", pk=audit.pk)
-    return render(request, "audits/audit_form.html", context)
+    return form_step(
+        request,
+        form,
+        template="audits/audits/audit_form.html",
+        context={"audit": audit},
+        run=lambda form: services.audit_update(
+            audit=audit,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **service_data(form),
+        ),
+        done=_("Changes saved."),
+        next_url=lambda _audit: redirect("audits:detail", pk=audit.pk),
+    )
 
 
 TRANSITIONS: dict[str, tuple[type, str, Callable, object]] = {
@@ -161,130 +135,61 @@ def audit_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
     if action not in TRANSITIONS:
         raise Http404
     form_class, permission, service, done = TRANSITIONS[action]
-    audit = selectors.audit_get(user=request.user, pk=pk)
+    audit = audit_get(user=request.user, pk=pk)
     if not _actions(request.user, audit)[permission]:
         # Wrong person, or the audit is not in the state this step starts from.
         raise PermissionDenied
     form = form_class(request.POST or None, initial={"version": audit.version})
-    context: dict = {"form": form, "audit": audit, "action": action}
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["expected_version"] = data.pop("version")
-        try:
-            service(audit=audit, by=request.user, **data)
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, str(done))
-            return redirect("audits:detail", pk=audit.pk)
-    return render(request, "audits/audit_transition.html", context)
+    return form_step(
+        request,
+        form,
+        template="audits/audits/audit_transition.html",
+        context={"audit": audit, "action": action},
+        run=lambda form: service(
+            audit=audit,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **service_data(form),
+        ),
+        done=str(done),
+        next_url=lambda _audit: redirect("audits:detail", pk=audit.pk),
+    )
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def checklist_add(request: HttpRequest, pk: int) -> HttpResponse:
-    audit = _editable_audit(request, pk)
-    return _save_checklist_item(request, audit, None)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def checklist_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ChecklistItem, pk=pk)
-    audit = _editable_audit(request, item.audit_id)
-    return _save_checklist_item(request, audit, item)
-
-
-def _save_checklist_item(request: HttpRequest, audit: Audit, item) -> HttpResponse:
-    form = ChecklistItemForm(request.POST or None, instance=item)
-    context: dict = {"form": form, "audit": audit, "item": item}
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.checklist_item_save(
-                audit=audit, by=request.user, item=item, expected_version=version, **data
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("The question was saved."))
-            return redirect("audits:detail", pk=audit.pk)
-    return render(request, "audits/checklist_form.html", context)
-
-
-@login_required
-@require_POST
-def checklist_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    audit = _editable_audit(request, pk)
-    try:
-        count = services.checklist_copy_from_previous(audit=audit, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+@require_GET
+def audit_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The audit report for whoever may read the audit (403 otherwise)."""
+    audit = audit_get(user=request.user, pk=pk)
+    findings = list(audit.findings.all())  # prefetched by audit_get, in number order
+    processes = list(audit.processes.all())
+    # The owner who acknowledged the report signs for the auditee; before that, every owner
+    # of an audited process is named, as any of them may acknowledge it.
+    if audit.acknowledged_by is not None:
+        acknowledging = [audit.acknowledged_by]
     else:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s question was copied; answers are empty.",
-                "%(count)s questions were copied; answers are empty.",
-                count,
-            )
-            % {"count": count},
-        )
-    return redirect("audits:detail", pk=audit.pk)
-
-
-def _save_finding(request: HttpRequest, audit: Audit, finding) -> HttpResponse:
-    form = FindingForm(request.POST or None, instance=finding, audit=audit)
-    context: dict = {"form": form, "audit": audit, "finding": finding}
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            if finding is None:
-                services.finding_add(audit=audit, by=request.user, **data)
-            else:
-                services.finding_update(
-                    finding=finding, by=request.user, expected_version=version, **data
-                )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("The finding was saved."))
-            return redirect("audits:detail", pk=audit.pk)
-    return render(request, "audits/finding_form.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _save_finding(request, _editable_audit(request, pk), None)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = selectors.finding_get_for_edit(user=request.user, pk=pk)
-    return _save_finding(request, _editable_audit(request, finding.audit_id), finding)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def finding_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = selectors.finding_get_for_edit(user=request.user, pk=pk)
-    form = WithdrawForm(request.POST or None, initial={"version": finding.version})
-    context: dict = {"form": form, "finding": finding, "audit": finding.audit}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.finding_withdraw(
-                finding=finding,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("The finding was withdrawn."))
-            return redirect("audits:detail", pk=finding.audit_id)
-    return render(request, "audits/finding_withdraw.html", context)
+        acknowledging = list({p.owner_id: p.owner for p in processes if p.owner}.values())
+    labels = {
+        "audit": field_labels(Audit),
+        "finding": field_labels(Finding),
+        "checklist": field_labels(ChecklistItem),
+        "process": field_labels(Process),
+    }
+    owner_label = _("Process owner (acknowledgement of the report)")
+    signatures = [(labels["audit"]["lead_auditor"], audit.lead_auditor)]
+    signatures += [(owner_label, owner) for owner in acknowledging] or [(owner_label, "")]
+    title = _("Quality audit report %(number)s") % {"number": audit.number}
+    pdf = render_pdf(
+        "audits/audits/pdf/report.html",
+        {
+            "audit": audit,
+            "findings": [f for f in findings if not f.withdrawn],
+            "withdrawn_findings": [f for f in findings if f.withdrawn],
+            "labels": labels,
+            "signatures": signatures,
+            "pdf_title": title,
+            "pdf_identity": title,
+        },
+        request=request,
+    )
+    return pdf_response(pdf, f"{title}.pdf")

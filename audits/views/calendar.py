@@ -6,28 +6,24 @@ The feed has no session: calendar programs fetch it on their own. Its address ca
 """
 
 import datetime
-import hmac
-import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from audits import selectors, services
 from audits.models import Audit
-from processes.models import Process
+from audits.selectors.audits import audit_relations
+from audits.selectors.calendar import audit_start, audits_involving, feed_owner
+from audits.services import calendar as services
 from qms.models import User
 
 ROLE_ORDER = ("lead", "team", "owner")
-# token_urlsafe(32) gives 43 characters of this alphabet; anything else is not a token.
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
 def _role_labels() -> dict[str, str]:
@@ -38,37 +34,15 @@ def _role_labels() -> dict[str, str]:
     }
 
 
-def audits_involving(user: User) -> list[Audit]:
-    """The audits ``user`` leads, is on the team of, or whose process they own, with their
-    processes and team, ordered by date (the start date, else the planned month). Overseers
-    see every audit elsewhere; a calendar is about one's own involvement. Three queries."""
-    in_team = Exists(Audit.team.through.objects.filter(audit=OuterRef("pk"), user=user))
-    owns_process = Exists(Process.objects.filter(audits=OuterRef("pk"), owner=user))
-    audits = list(
-        selectors.audits_visible(user=user)
-        .filter(Q(lead_auditor=user) | in_team | owns_process)
-        .prefetch_related(
-            Prefetch("processes", queryset=Process.objects.order_by("sort_key", "code")),
-            "team",
-        )
-    )
-    audits.sort(key=lambda audit: (audit.year, _audit_start(audit), audit.number))
-    return audits
-
-
-def _audit_start(audit: Audit) -> datetime.date:
-    return audit.start_date or datetime.date(audit.year, audit.planned_month, 1)
-
-
 def _audit_end_exclusive(audit: Audit) -> datetime.date:
-    start = _audit_start(audit)
+    start = audit_start(audit)
     if audit.start_date and audit.end_date and audit.end_date >= audit.start_date:
         return audit.end_date + datetime.timedelta(days=1)
     return start + datetime.timedelta(days=1)
 
 
 def _roles(user: User, audit: Audit) -> list[str]:
-    relations = selectors.audit_relations(user, audit)
+    relations = audit_relations(user, audit)
     return [role for role in ROLE_ORDER if role in relations]
 
 
@@ -94,7 +68,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "audits/calendar.html",
+        "audits/calendar/calendar.html",
         {"rows": rows, "feed_url": _feed_url(request, request.user)},
     )
 
@@ -165,7 +139,7 @@ def _event_lines(
         "BEGIN:VEVENT",
         f"UID:audit-{audit.pk}@szj",
         f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{_ics_date(_audit_start(audit))}",
+        f"DTSTART;VALUE=DATE:{_ics_date(audit_start(audit))}",
         f"DTEND;VALUE=DATE:{_ics_date(_audit_end_exclusive(audit))}",
         f"SUMMARY:{ics_escape(summary)}",
         f"DESCRIPTION:{ics_escape(description)}",
@@ -194,22 +168,11 @@ def calendar_ics(request: HttpRequest, user: User, audits: list[Audit]) -> str:
     return "".join(ics_fold(line) + "\r\n" for line in lines)
 
 
-def _feed_owner(token: str) -> User:
-    if not TOKEN_PATTERN.fullmatch(token):
-        raise Http404
-    user = User.objects.filter(calendar_token=token, is_active=True).first()
-    # The database may compare case-insensitively (collations differ between backends):
-    # insist on the exact secret, in constant time.
-    if user is None or not hmac.compare_digest(user.calendar_token.encode(), token.encode()):
-        raise Http404
-    return user
-
-
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The person's audits as iCalendar, for a calendar program that has no session: the
     secret in the address is the only credential, so an unknown one is a plain 404."""
-    user = _feed_owner(token)
+    user = feed_owner(token)
     # In the language the person chose for the system, not the (absent) browser's.
     with translation.override(user.language or settings.LANGUAGE_CODE):
         body = calendar_ics(request, user, audits_involving(user))

@@ -1,7 +1,6 @@
 """Risk-based planning help: the coverage table of processes by year, and filling a draft plan
 with the processes that stand out (Księga Jakości §28; ISO 9001 9.2.2 a)."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,25 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from audits import coverage as audit_coverage
 from audits import selectors
+from audits.forms.coverage import CoverageYearForm
 from audits.models import AuditPlan
-from qms.forms import StyledForm
-
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
-
-
-class CoverageYearForm(StyledForm):
-    year = forms.IntegerField(
-        label=gettext_lazy("Year being planned"),
-        min_value=FIRST_YEAR,
-        max_value=LAST_YEAR,
-        help_text=gettext_lazy("The table shows this year and the four years before it."),
-    )
+from audits.selectors.coverage import coverage_table, processes_to_prefill
+from audits.services.coverage import plan_prefill
 
 
 @login_required
@@ -41,16 +29,16 @@ def coverage(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form}
     if not form.is_valid():
         # A mistyped year is the person's error, told in words on the page, not a server error.
-        return render(request, "audits/coverage.html", context, status=400)
+        return render(request, "audits/coverage/coverage.html", context, status=400)
     year = form.cleaned_data["year"]
-    table = audit_coverage.coverage_table(year=year)
+    table = coverage_table(year=year)
     context.update({"coverage": table, "year": year})
     if selectors.can_prepare_programme(request.user):
         draft = AuditPlan.objects.filter(year=year, status=AuditPlan.Status.DRAFT).first()
         context["draft_plan"] = draft
         if draft is not None:
-            context["to_prefill"] = audit_coverage.processes_to_prefill(draft, table)
-    return render(request, "audits/coverage.html", context)
+            context["to_prefill"] = processes_to_prefill(draft, table)
+    return render(request, "audits/coverage/coverage.html", context)
 
 
 @login_required
@@ -64,7 +52,7 @@ def prefill(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     plan = get_object_or_404(AuditPlan, pk=pk)
     try:
-        added = audit_coverage.plan_prefill(plan=plan, by=request.user)
+        added = plan_prefill(plan=plan, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("audits:plan", pk=plan.pk)

@@ -1,2 +1,2 @@
-"""Views of nonconformity cards, one module per part: register (list, export, my actions),
-cards (raising and working a card), actions, files (evidence downloads), pdf."""
+"""Views of nonconformity cards, one module per part: cards (raising and working a card, its
+PDF), actions (corrective actions, their evidence files, my actions), register (list, export)."""

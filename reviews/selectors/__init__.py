@@ -1,5 +1,7 @@
 """Reads of the reviews app, one module per part (objectives, risks, feedback, context,
-proposals, policy, review). The role rules every part shares live here.
+proposals, policy, review), plus ``review_inputs`` (the review's inputs a–j and its minutes,
+reading through ``review``) and ``dashboard`` (the start-page section). The role rules every
+part shares live here, built on ``qms.roles.signed_in``.
 
 Top management and the Pełnomocnik read everything here; the Pełnomocnik prepares reviews and
 enters feedback; objective owners enter their measurements; risk owners assess their risks;
@@ -15,33 +17,29 @@ from qms import roles
 from qms.models import User
 
 
-def signed_in(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
 def reads_everything(user: User) -> bool:
     """Top management (Prezydent, Najwyższe Kierownictwo) and the Pełnomocnik."""
-    return signed_in(user) and user.has_role(
+    return roles.signed_in(user) and user.has_role(
         roles.PREZYDENT, roles.NAJWYZSZE_KIEROWNICTWO, roles.PELNOMOCNIK
     )
 
 
 def is_pelnomocnik(user: User) -> bool:
-    return signed_in(user) and user.has_role(roles.PELNOMOCNIK)
+    return roles.signed_in(user) and user.has_role(roles.PELNOMOCNIK)
 
 
 def is_prezydent(user: User) -> bool:
-    return signed_in(user) and user.has_role(roles.PREZYDENT)
+    return roles.signed_in(user) and user.has_role(roles.PREZYDENT)
 
 
 def is_development_team(user: User) -> bool:
-    return signed_in(user) and user.has_role(roles.ZESPOL_ROZWOJU)
+    return roles.signed_in(user) and user.has_role(roles.ZESPOL_ROZWOJU)
 
 
 def keeps_registers(user: User) -> bool:
     """Maintains the objectives, risk and context registers on top management's behalf:
     the Pełnomocnik and Koordynator WOU."""
-    return signed_in(user) and user.has_role(roles.PELNOMOCNIK, roles.KOORDYNATOR_WOU)
+    return roles.signed_in(user) and user.has_role(roles.PELNOMOCNIK, roles.KOORDYNATOR_WOU)
 
 
 def midnight(day: datetime.date) -> datetime.datetime:

@@ -6,52 +6,15 @@ it. Nothing is deleted: a retired entry stays readable, marked as no longer curr
 """
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from qms.models import User
 from reviews.models import ContextIssue, InterestedParty
 from reviews.selectors import keeps_registers, reads_everything
-
-# Bookkeeping fields every versioned record has; a change to them alone is not news.
-_HIDDEN_IN_HISTORY = ("version", "updated_at", "created_at")
-
-
-def history_rows(instance: Model, *, limit: int = 100) -> list[dict[str, Any]]:
-    """The newest ``limit`` history records of ``instance`` as rows of who, when, what kind of
-    change, the reason given and the labels of the fields changed.
-
-    Shared by every register of this part. Diffs are computed in Python from rows fetched in
-    one query, so a page's query count does not depend on how often the record was edited.
-    """
-    model = type(instance)
-    records = list(
-        instance.history.select_related("history_user").order_by(  # type: ignore[attr-defined]
-            "-history_date", "-history_id"
-        )[: limit + 1]
-    )
-    rows: list[dict[str, Any]] = []
-    for newer, older in zip(records, [*records[1:], None], strict=False):
-        if len(rows) == limit:
-            break
-        changes: list[str] = []
-        if older is not None:
-            delta = newer.diff_against(older, excluded_fields=list(_HIDDEN_IN_HISTORY))
-            changes = [str(model._meta.get_field(c.field).verbose_name) for c in delta.changes]
-        rows.append(
-            {
-                "date": newer.history_date,
-                "user": newer.history_user,
-                "type": newer.get_history_type_display(),
-                "reason": newer.history_change_reason,
-                "changes": changes,
-            }
-        )
-    return rows
 
 
 def can_read_context(user: User) -> bool:

@@ -35,9 +35,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from qms.history import HIDDEN_IN_HISTORY, history_rows
 from qms.models import User
+from qms.roles import signed_in
 from reviews.models import Measurement, QualityObjective
-from reviews.selectors import is_prezydent, keeps_registers, reads_everything, signed_in
+from reviews.selectors import is_prezydent, keeps_registers, reads_everything
 
 Frequency = QualityObjective.Frequency
 
@@ -416,20 +418,14 @@ def begun_periods(
 
 def objective_history(*, objective: QualityObjective, limit: int = 100) -> list[dict]:
     """The newest ``limit`` changes of the objective and of its measurements, as rows of who,
-    when, what kind of change, the reason and the fields changed.
+    when, what kind of change, the reason and the fields changed; a measurement's rows also
+    name its period (``subject``) and the value it was given.
 
     Two queries (the objective's history, its measurements' history) whatever the number of
     edits; diffs are computed in Python.
     """
-    hidden = ["version", "updated_at", "created_at"]
-    rows: list[dict] = []
-    records = list(
-        objective.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
-    )
-    for newer, older in zip(records, records[1:] + [None], strict=False):
-        rows.append(_history_row(newer, older, QualityObjective, hidden, subject=""))
+    rows = [{**row, "subject": "", "value": ""} for row in history_rows(objective, limit=limit)]
+    # The measurements' history is read in one query for all of them, not per measurement.
     measurement_records = list(
         Measurement.history.filter(objective_id=objective.pk)
         .select_related("history_user")
@@ -443,24 +439,22 @@ def objective_history(*, objective: QualityObjective, limit: int = 100) -> list[
             subject = _("Measurement for %(period)s") % {
                 "period": period_label(objective.frequency, newer.period_start)
             }
-            rows.append(
-                _history_row(newer, older, Measurement, hidden, subject=subject, value=newer.value)
-            )
+            rows.append(_measurement_history_row(newer, older, subject=subject))
     rows.sort(key=lambda row: row["date"], reverse=True)
     return rows[:limit]
 
 
-def _history_row(newer, older, model, hidden: list[str], *, subject: str, value=None) -> dict:
+def _measurement_history_row(newer, older, *, subject: str) -> dict:
     changes = []
     if older is not None:
-        for change in newer.diff_against(older, excluded_fields=hidden).changes:
-            changes.append(str(model._meta.get_field(change.field).verbose_name))
+        delta = newer.diff_against(older, excluded_fields=list(HIDDEN_IN_HISTORY))
+        changes = [str(Measurement._meta.get_field(c.field).verbose_name) for c in delta.changes]
     return {
         "date": newer.history_date,
         "user": newer.history_user,
         "type": newer.get_history_type_display(),
         "subject": subject,
-        "value": format_value(value) if value is not None else "",
+        "value": format_value(newer.value) if newer.value is not None else "",
         "reason": newer.history_change_reason,
         "changes": changes,
     }

@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from qms.models import User
+from qms.roles import signed_in
 from reviews.models import QualityPolicy
-from reviews.selectors import is_pelnomocnik, is_prezydent, reads_everything, signed_in
+from reviews.selectors import is_pelnomocnik, is_prezydent, reads_everything
 
 
 def can_read_policy_versions(user: User) -> bool:

@@ -12,8 +12,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from qms.models import User
+from qms.roles import signed_in
 from reviews.models import ImprovementProposal
-from reviews.selectors import is_development_team, keeps_registers, reads_everything, signed_in
+from reviews.selectors import is_development_team, keeps_registers, reads_everything
 
 S = ImprovementProposal.Status
 

@@ -1,6 +1,7 @@
 """Reads of management reviews (przegląd zarządzania, Księga Jakości §29): who may see and do
 what, the access helpers the views use, the start-page sections, and the plain queries the
-compilation of the inputs a–j needs (``reviews.inputs``).
+compilation of the inputs a–j needs (``reviews.selectors.review_inputs``, which also renders
+the minutes).
 
 Top management and the Pełnomocnik read every review; the Pełnomocnik prepares them; only the
 Prezydent approves the minutes; a decision's owner sees and completes their own decisions.
@@ -10,7 +11,6 @@ Every query here is a fixed number of statements whatever the number of records.
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
@@ -25,16 +25,12 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
-from django.utils import translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from audits.models import Audit, Finding
 from nonconformities.models import CorrectiveAction, Nonconformity
 from processes.models import Process
 from qms import roles
 from qms.models import User
-from qms.pdf import field_labels, render_pdf
 from qms.queries import count_of
 from reviews.models import (
     ContextIssue,
@@ -49,7 +45,6 @@ from reviews.selectors import (
     is_prezydent,
     midnight,
     reads_everything,
-    signed_in,
 )
 
 R = ManagementReview.Status
@@ -116,7 +111,7 @@ def review_get(*, user: User, pk: int) -> ManagementReview:
 
 def decision_get(*, user: User, pk: int) -> ReviewDecision:
     """A decision for top management, the Pełnomocnik or its owner; 404 / ``PermissionDenied``."""
-    if not signed_in(user):
+    if not roles.signed_in(user):
         raise PermissionDenied
     decision = get_object_or_404(ReviewDecision.objects.select_related("review", "owner"), pk=pk)
     if not (reads_everything(user) or decision.owner_id == user.pk):
@@ -127,7 +122,7 @@ def decision_get(*, user: User, pk: int) -> ReviewDecision:
 def can_complete_decision(user: User, decision: ReviewDecision) -> bool:
     """The owner records an open decision of a held or approved review as done."""
     return (
-        signed_in(user)
+        roles.signed_in(user)
         and decision.owner_id == user.pk
         and decision.status == D.OPEN
         and decision.review.status in (R.HELD, R.APPROVED)
@@ -136,7 +131,7 @@ def can_complete_decision(user: User, decision: ReviewDecision) -> bool:
 
 def my_decisions(*, user: User) -> QuerySet[ReviewDecision]:
     """Decisions ``user`` owns, of reviews that were held (a draft's decisions are proposals)."""
-    if not signed_in(user):
+    if not roles.signed_in(user):
         return ReviewDecision.objects.none()
     return (
         ReviewDecision.objects.filter(owner=user, review__status__in=[R.HELD, R.APPROVED])
@@ -390,59 +385,3 @@ def objectives_of_period(period: Period) -> QuerySet[QualityObjective]:
         .select_related("owner", "unit")
         .order_by("year", "title", "id")
     )
-
-
-# --- the minutes ----------------------------------------------------------------------------
-
-
-def minutes_context(review: ManagementReview, *, final: bool) -> dict:
-    """What ``reviews/pdf/minutes.html`` needs: the compiled inputs, the decisions, the
-    participants and the signatures. Reads the review's fields as they are in memory (the
-    approval renders before it saves) and its participants and decisions from the database."""
-    # reviews.inputs reads through this module, so it is imported when first needed.
-    from reviews.inputs import compile_inputs
-
-    participants = list(
-        review.participants.select_related("unit").order_by("last_name", "first_name")
-    )
-    decisions = list(
-        ReviewDecision.objects.filter(review=review).select_related("owner").order_by("type", "id")
-    )
-    title = _("Minutes of management review %(number)s") % {"number": review.number}
-    identity = _("Minutes of management review %(number)s of %(date)s") % {
-        "number": review.number,
-        "date": date_format(review.meeting_date, "DATE_FORMAT"),
-    }
-    return {
-        "review": review,
-        "sections": compile_inputs(review),
-        "decisions": decisions,
-        # Every kind of output of §29 is printed, with "none" when the review decided nothing.
-        "decisions_by_type": [
-            (label, [d for d in decisions if d.type == value])
-            for value, label in ReviewDecision.Type.choices
-        ],
-        "participants": participants,
-        "labels": {
-            "review": field_labels(ManagementReview),
-            "decision": field_labels(ReviewDecision),
-        },
-        "signatures": [
-            (_("Prepared by: Quality management representative"), review.prepared_by),
-            (_("Approved by: Mayor of the City"), review.approved_by if final else None),
-        ],
-        "draft": not final,
-        "pdf": True,
-        "pdf_title": title,
-        "pdf_identity": identity,
-    }
-
-
-def minutes_pdf(review: ManagementReview, *, final: bool) -> bytes:
-    """The minutes as a PDF. ``final`` is the approved document, always in the official
-    language (Polish) whoever approves it; a draft is in the reader's language and marked as
-    a draft on every page."""
-    if final:
-        with translation.override(settings.LANGUAGE_CODE):
-            return render_pdf("reviews/pdf/minutes.html", minutes_context(review, final=True))
-    return render_pdf("reviews/pdf/minutes.html", minutes_context(review, final=False))

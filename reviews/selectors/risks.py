@@ -26,8 +26,9 @@ from django.utils.translation import pgettext_lazy
 
 from qms.models import User
 from qms.queries import count_of
+from qms.roles import signed_in
 from reviews.models import Risk, RiskAssessment
-from reviews.selectors import keeps_registers, midnight, reads_everything, signed_in
+from reviews.selectors import keeps_registers, midnight, reads_everything
 
 SCALE = (1, 2, 3, 4, 5)
 

@@ -4,13 +4,13 @@ every change is versioned and recorded with its author; an entry is retired, nev
 import datetime
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.models import User
-from qms.services import create_recorded, save_versioned
+from qms.services import create_recorded, lock, require, require_text, save_versioned, transition
 from reviews.models import ContextIssue, InterestedParty
 from reviews.selectors.context import can_keep_context
 
@@ -18,11 +18,6 @@ ISSUE_FIELDS = ("kind", "title", "description", "effect")
 PARTY_FIELDS = ("name", "needs", "monitoring")
 
 Entry = TypeVar("Entry", ContextIssue, InterestedParty)
-
-
-def _require_keeper(user: User) -> None:
-    if not can_keep_context(user):
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _require_current(entry: ContextIssue | InterestedParty) -> None:
@@ -38,15 +33,10 @@ def _set(entry: Entry, allowed: tuple[str, ...], fields: dict[str, Any]) -> Entr
     return entry
 
 
-def _locked(entry: Entry) -> Entry:
-    # Re-read under a lock: the state checks below must see what is in the database now.
-    return type(entry).objects.select_for_update().get(pk=entry.pk)
-
-
 @transaction.atomic
 def context_issue_create(*, by: User, **fields: Any) -> ContextIssue:
     """Add an external or internal issue (keepers only)."""
-    _require_keeper(by)
+    require(can_keep_context(by))
     return create_recorded(_set(ContextIssue(), ISSUE_FIELDS, fields), by=by)
 
 
@@ -55,8 +45,8 @@ def context_issue_update(
     *, issue: ContextIssue, by: User, expected_version: int, **fields: Any
 ) -> ContextIssue:
     """Change what a current issue says (keepers only)."""
-    _require_keeper(by)
-    current = _locked(issue)
+    require(can_keep_context(by))
+    current = lock(issue)
     _require_current(current)
     _set(current, ISSUE_FIELDS, fields)
     return save_versioned(current, expected_version=expected_version, by=by)
@@ -65,7 +55,7 @@ def context_issue_update(
 @transaction.atomic
 def interested_party_create(*, by: User, **fields: Any) -> InterestedParty:
     """Add an interested party with its needs and expectations (keepers only)."""
-    _require_keeper(by)
+    require(can_keep_context(by))
     return create_recorded(_set(InterestedParty(), PARTY_FIELDS, fields), by=by)
 
 
@@ -74,8 +64,8 @@ def interested_party_update(
     *, party: InterestedParty, by: User, expected_version: int, **fields: Any
 ) -> InterestedParty:
     """Change what the register says about a current interested party (keepers only)."""
-    _require_keeper(by)
-    current = _locked(party)
+    require(can_keep_context(by))
+    current = lock(party)
     _require_current(current)
     _set(current, PARTY_FIELDS, fields)
     return save_versioned(current, expected_version=expected_version, by=by)
@@ -84,33 +74,35 @@ def interested_party_update(
 def _mark_reviewed(
     entry: Entry, *, by: User, expected_version: int, note: str, today: datetime.date | None
 ) -> Entry:
-    _require_keeper(by)
-    current = _locked(entry)
-    _require_current(current)
-    current.last_reviewed = today or timezone.localdate()
     # The note goes into the history row: the register keeps when and why it was confirmed.
-    return save_versioned(
-        current,
-        expected_version=expected_version,
+    return transition(
+        entry,
         by=by,
-        update_fields=["last_reviewed"],
+        expected_version=expected_version,
+        allowed=can_keep_context(by),
+        check=_require_current,
         change_reason=note.strip() or None,
+        last_reviewed=today or timezone.localdate(),
     )
 
 
 def _retire(entry: Entry, *, by: User, expected_version: int, reason: str) -> Entry:
-    _require_keeper(by)
-    current = _locked(entry)
-    _require_current(current)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason why the entry is no longer current.")})
-    current.is_active = False
-    return save_versioned(
-        current,
-        expected_version=expected_version,
+    def check(current: Entry) -> None:
+        _require_current(current)
+        require_text(
+            reason,
+            field="reason",
+            message=_("Give the reason why the entry is no longer current."),
+        )
+
+    return transition(
+        entry,
         by=by,
-        update_fields=["is_active"],
+        expected_version=expected_version,
+        allowed=can_keep_context(by),
+        check=check,
         change_reason=reason.strip(),
+        is_active=False,
     )
 
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nonconformities.models import Nonconformity
-from nonconformities.services import card_raise
+from nonconformities.services.cards import card_raise
 from processes.models import Process
 from qms.models import OrganisationalUnit, User
-from qms.services import create_recorded, require, save_versioned
+from qms.services import create_recorded, lock, require, save_versioned
 from reviews.models import Feedback
 from reviews.selectors.feedback import OUTCOMES_BY_KIND, can_enter_feedback
 
@@ -157,7 +157,7 @@ def feedback_update(
     is settled. A survey result stays a survey result and a case a case; a complaint that
     raised a card stays a complaint."""
     require(can_enter_feedback(by))
-    current = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    current = lock(feedback)
     was_survey = current.kind == K.SURVEY
     for name, value in fields.items():
         if name not in FIELDS:
@@ -191,7 +191,7 @@ def feedback_raise_card(
     card's external reference) and link it to the complaint. One card per complaint: the
     complaint's row is locked, so two clicks raise one card."""
     require(can_enter_feedback(by))
-    current = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    current = lock(feedback)
     if current.kind != K.COMPLAINT:
         raise ValidationError(_("Only a complaint raises a nonconformity card."))
     if current.nonconformity_id is not None:

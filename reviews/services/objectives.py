@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.models import User
-from qms.services import create_recorded, require, save_versioned
+from qms.services import create_recorded, require, require_text, save_versioned, transition
 from reviews.models import Measurement, QualityObjective
 from reviews.selectors.objectives import (
     can_enter_measurements,
@@ -107,18 +107,20 @@ def objective_withdraw(
 ) -> QualityObjective:
     """Withdraw an objective from use. It stays visible, with its measurements, as withdrawn;
     the reason is kept in its history."""
-    require(can_set_objectives(by))
-    if not objective.is_active:
-        raise ValidationError(_("This objective is already withdrawn."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the withdrawal.")})
-    objective.is_active = False
-    return save_versioned(
+
+    def check(current: QualityObjective) -> None:
+        if not current.is_active:
+            raise ValidationError(_("This objective is already withdrawn."))
+        require_text(reason, field="reason", message=_("Give the reason for the withdrawal."))
+
+    return transition(
         objective,
-        expected_version=expected_version,
         by=by,
-        update_fields=["is_active"],
+        expected_version=expected_version,
+        allowed=can_set_objectives(by),
+        check=check,
         change_reason=reason.strip(),
+        is_active=False,
     )
 
 

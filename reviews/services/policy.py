@@ -9,14 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.models import User
-from qms.services import create_recorded, require, save_versioned
+from qms.services import create_recorded, lock, require, save_versioned, transition
 from reviews.models import QualityPolicy
 from reviews.selectors.policy import can_approve_policy, can_draft_policy
 
 S = QualityPolicy.Status
 
 
-def _require_text(mission: str, declaration: str) -> None:
+def _check_text(mission: str, declaration: str) -> None:
     errors = {}
     if not mission.strip():
         errors["mission"] = _("Write the mission.")
@@ -31,7 +31,7 @@ def policy_draft_create(*, by: User, mission: str, declaration: str) -> QualityP
     """Start a new version as a draft with the next number (the Pełnomocnik). Only one draft
     at a time: two competing drafts would leave the Prezydent guessing which to approve."""
     require(can_draft_policy(by))
-    _require_text(mission, declaration)
+    _check_text(mission, declaration)
     # The table lock makes the "one draft" check and the next number safe against a
     # concurrent submission; the policy is drafted a few times in a decade.
     list(QualityPolicy.objects.select_for_update().values_list("pk", flat=True))
@@ -53,10 +53,10 @@ def policy_draft_update(
     """Change the text of a draft (the Pełnomocnik). An approved version is never edited: a
     change is a new version."""
     require(can_draft_policy(by))
-    current = QualityPolicy.objects.select_for_update().get(pk=policy.pk)
+    current = lock(policy)
     if current.status != S.DRAFT:
         raise ValidationError(_("Only a draft can be changed; start a new version instead."))
-    _require_text(mission, declaration)
+    _check_text(mission, declaration)
     current.mission = mission.strip()
     current.declaration = declaration.strip()
     return save_versioned(
@@ -72,6 +72,8 @@ def policy_approve(*, policy: QualityPolicy, by: User, expected_version: int) ->
     """Approve a draft (the Prezydent): it comes into force and the version in force until now
     becomes superseded, both recorded in history with the Prezydent as the author."""
     require(can_approve_policy(by))
+    # Every version is locked: the draft and the version in force change together, and a
+    # second approval at the same moment waits and then finds no draft.
     versions = {p.pk: p for p in QualityPolicy.objects.select_for_update().order_by("number")}
     current = versions.get(policy.pk)
     if current is None or current.status != S.DRAFT:
@@ -79,20 +81,18 @@ def policy_approve(*, policy: QualityPolicy, by: User, expected_version: int) ->
     now = timezone.now()
     for previous in versions.values():
         if previous.status == S.APPROVED:
-            previous.status = S.SUPERSEDED
-            save_versioned(
+            transition(
                 previous,
-                expected_version=previous.version,
                 by=by,
-                update_fields=["status"],
+                expected_version=None,
                 change_reason=f"Zastąpiona wersją {current.number}",
+                status=S.SUPERSEDED,
             )
-    current.status = S.APPROVED
-    current.approved_by = by
-    current.approved_at = now
-    return save_versioned(
+    return transition(
         current,
-        expected_version=expected_version,
         by=by,
-        update_fields=["status", "approved_by", "approved_at"],
+        expected_version=expected_version,
+        status=S.APPROVED,
+        approved_by=by,
+        approved_at=now,
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from processes.models import Process
 from qms.models import User
-from qms.services import create_recorded, require, require_state, save_versioned
+from qms.services import create_recorded, require, require_text, transition
 from reviews.models import ImprovementProposal
 from reviews.selectors.proposals import (
     can_assess_proposal,
@@ -20,10 +20,6 @@ from reviews.selectors.proposals import (
 )
 
 S = ImprovementProposal.Status
-
-
-def _locked(proposal: ImprovementProposal) -> ImprovementProposal:
-    return ImprovementProposal.objects.select_for_update().get(pk=proposal.pk)
 
 
 @transaction.atomic
@@ -63,34 +59,29 @@ def proposal_accept(
     """Accept a submitted proposal (the Zespół ds. Rozwoju SZJ): it becomes an improvement
     action owned by ``action_owner`` with ``action_deadline``, tracked until implemented."""
     today = today or timezone.localdate()
-    current = _locked(proposal)
-    require(can_assess_proposal(by))
-    require_state(current, S.SUBMITTED)
-    errors = {}
-    if not action_owner.is_active:
-        errors["action_owner"] = _("Choose an active employee.")
-    if action_deadline < today:
-        errors["action_deadline"] = _("The deadline cannot be in the past.")
-    if errors:
-        raise ValidationError(errors)
-    current.status = S.ACCEPTED
-    current.assessment = assessment.strip()
-    current.assessed_by = by
-    current.assessed_at = timezone.now()
-    current.action_owner = action_owner
-    current.action_deadline = action_deadline
-    return save_versioned(
-        current,
-        expected_version=expected_version,
+
+    def check(current: ImprovementProposal) -> None:
+        errors = {}
+        if not action_owner.is_active:
+            errors["action_owner"] = _("Choose an active employee.")
+        if action_deadline < today:
+            errors["action_deadline"] = _("The deadline cannot be in the past.")
+        if errors:
+            raise ValidationError(errors)
+
+    return transition(
+        proposal,
         by=by,
-        update_fields=[
-            "status",
-            "assessment",
-            "assessed_by",
-            "assessed_at",
-            "action_owner",
-            "action_deadline",
-        ],
+        expected_version=expected_version,
+        allowed=can_assess_proposal(by),
+        source=[S.SUBMITTED],
+        check=check,
+        status=S.ACCEPTED,
+        assessment=assessment.strip(),
+        assessed_by=by,
+        assessed_at=timezone.now(),
+        action_owner=action_owner,
+        action_deadline=action_deadline,
     )
 
 
@@ -100,20 +91,19 @@ def proposal_reject(
 ) -> ImprovementProposal:
     """Reject a submitted proposal with the reason (the Zespół ds. Rozwoju SZJ); the proposer
     reads the reason on the proposal."""
-    current = _locked(proposal)
-    require(can_assess_proposal(by))
-    require_state(current, S.SUBMITTED)
-    if not assessment.strip():
-        raise ValidationError({"assessment": _("Give the reason for the rejection.")})
-    current.status = S.REJECTED
-    current.assessment = assessment.strip()
-    current.assessed_by = by
-    current.assessed_at = timezone.now()
-    return save_versioned(
-        current,
-        expected_version=expected_version,
+    return transition(
+        proposal,
         by=by,
-        update_fields=["status", "assessment", "assessed_by", "assessed_at"],
+        expected_version=expected_version,
+        allowed=can_assess_proposal(by),
+        source=[S.SUBMITTED],
+        check=lambda current: require_text(
+            assessment, field="assessment", message=_("Give the reason for the rejection.")
+        ),
+        status=S.REJECTED,
+        assessment=assessment.strip(),
+        assessed_by=by,
+        assessed_at=timezone.now(),
     )
 
 
@@ -122,17 +112,19 @@ def proposal_complete(
     *, proposal: ImprovementProposal, by: User, expected_version: int, note: str
 ) -> ImprovementProposal:
     """Report an accepted proposal implemented, saying how (its action owner only)."""
-    current = _locked(proposal)
-    require_state(current, S.ACCEPTED)
-    require(can_complete_proposal(by, current))
-    if not note.strip():
-        raise ValidationError({"note": _("Say how the proposal was implemented.")})
-    current.status = S.DONE
-    current.completion_note = note.strip()
-    current.completed_at = timezone.now()
-    return save_versioned(
-        current,
-        expected_version=expected_version,
+
+    def check(current: ImprovementProposal) -> None:
+        # Who may report it depends on the action's owner as it is now.
+        require(can_complete_proposal(by, current))
+        require_text(note, field="note", message=_("Say how the proposal was implemented."))
+
+    return transition(
+        proposal,
         by=by,
-        update_fields=["status", "completion_note", "completed_at"],
+        expected_version=expected_version,
+        source=[S.ACCEPTED],
+        check=check,
+        status=S.DONE,
+        completion_note=note.strip(),
+        completed_at=timezone.now(),
     )

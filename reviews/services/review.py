@@ -17,18 +17,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.models import User
-from qms.services import create_recorded, require, require_state, save_versioned
-from reviews.inputs import INPUT_CODES
+from qms.services import (
+    create_recorded,
+    lock,
+    require,
+    require_state,
+    require_text,
+    save_versioned,
+    transition,
+)
 from reviews.models import ManagementReview, ReviewDecision
 from reviews.selectors import review as selectors
+from reviews.selectors.review_inputs import INPUT_CODES, minutes_pdf
 
 R = ManagementReview.Status
 D = ReviewDecision.Status
-
-
-def _locked(review: ManagementReview) -> ManagementReview:
-    """The review as it is now, locked until the transaction ends."""
-    return ManagementReview.objects.select_for_update().get(pk=review.pk)
 
 
 def _check_participants(participants: Iterable[User]) -> list[User]:
@@ -110,7 +113,7 @@ def review_update(
     the participants, while the review is being prepared or after the meeting, never after
     the minutes are approved. Arguments left ``None`` stay as they are."""
     require(selectors.can_prepare_reviews(by))
-    current = _locked(review)
+    current = lock(review)
     require_state(current, R.DRAFT, R.HELD)
     if commentary is not None:
         unknown = set(commentary) - set(INPUT_CODES)
@@ -137,16 +140,23 @@ def review_update(
 def review_hold(*, review: ManagementReview, by: User, expected_version: int) -> ManagementReview:
     """The Pełnomocnik records that the meeting took place (draft → held). A meeting has
     participants, so a review without any is refused."""
-    require(selectors.can_prepare_reviews(by))
-    current = _locked(review)
-    require_state(current, R.DRAFT)
-    if not current.participants.exists():
-        raise ValidationError(
-            {"participants": _("Name the participants of the meeting first.")},
-            code="no_participants",
-        )
-    current.status = R.HELD
-    return save_versioned(current, expected_version=expected_version, by=by)
+
+    def check(current: ManagementReview) -> None:
+        if not current.participants.exists():
+            raise ValidationError(
+                {"participants": _("Name the participants of the meeting first.")},
+                code="no_participants",
+            )
+
+    return transition(
+        review,
+        by=by,
+        expected_version=expected_version,
+        allowed=selectors.can_prepare_reviews(by),
+        source=[R.DRAFT],
+        check=check,
+        status=R.HELD,
+    )
 
 
 @transaction.atomic
@@ -159,11 +169,8 @@ def review_approve(
     serves these bytes, so later changes to the records never alter the approved minutes.
     From now on only the decisions' status changes.
     """
-    # Imported here: rendering pulls in WeasyPrint, which nothing else in this module needs.
-    from reviews.selectors.review import minutes_pdf
-
     require(selectors.can_approve_reviews(by))
-    current = _locked(review)
+    current = lock(review)
     require_state(current, R.HELD)
     if current.version != expected_version:
         # Refused before the slow rendering, with the same error (and the other person's
@@ -217,7 +224,7 @@ def decision_add(
     """The Pełnomocnik records a decision (output a, b or c) with its owner and deadline, while
     the review is prepared or after the meeting; never after the minutes are approved."""
     require(selectors.can_prepare_reviews(by))
-    current = _locked(review)
+    current = lock(review)
     require_state(current, R.DRAFT, R.HELD)
     _check_decision(type, description, owner, deadline)
     return create_recorded(
@@ -249,8 +256,8 @@ def decision_update(
     the status (the approved minutes stay true to what was decided): a decision may be
     cancelled with a reason, or reopened. Arguments left ``None`` stay as they are."""
     require(selectors.can_prepare_reviews(by))
-    review = _locked(decision.review)
-    current = ReviewDecision.objects.select_for_update().get(pk=decision.pk)
+    review = lock(decision.review)
+    current = lock(decision)
     content = {"type": type, "description": description, "owner": owner, "deadline": deadline}
     changes = {k: v for k, v in content.items() if v is not None}
     if review.status == R.APPROVED:
@@ -265,9 +272,9 @@ def decision_update(
     _check_decision(current.type, current.description, current.owner, current.deadline)
     if status is not None and status != current.status:
         if status == D.CANCELLED:
-            if not note.strip():
-                raise ValidationError({"note": _("Give the reason for the cancellation.")})
-            current.completion_note = note.strip()
+            current.completion_note = require_text(
+                note, field="note", message=_("Give the reason for the cancellation.")
+            )
             current.completed_at = timezone.now()
         elif status == D.OPEN:
             current.completed_at = None
@@ -288,19 +295,26 @@ def decision_complete(
     *, decision: ReviewDecision, by: User, expected_version: int, note: str
 ) -> ReviewDecision:
     """The decision's owner records it done, saying how, once the meeting was held."""
-    current = (
-        ReviewDecision.objects.select_for_update().select_related("review").get(pk=decision.pk)
-    )
-    require(current.owner_id == by.pk)
-    if not selectors.can_complete_decision(by, current):
-        raise ValidationError(
-            _("This decision cannot be recorded as done now (status “%(status)s”).")
-            % {"status": current.get_status_display()},
-            code="wrong_state",
+
+    def check(current: ReviewDecision) -> None:
+        # Judged on the decision as it is now: its owner and its review's status.
+        require(current.owner_id == by.pk)
+        if not selectors.can_complete_decision(by, current):
+            raise ValidationError(
+                _("This decision cannot be recorded as done now (status “%(status)s”).")
+                % {"status": current.get_status_display()},
+                code="wrong_state",
+            )
+        require_text(
+            note, field="note", message=_("Describe what was done and where the evidence is.")
         )
-    if not note.strip():
-        raise ValidationError({"note": _("Describe what was done and where the evidence is.")})
-    current.status = D.DONE
-    current.completion_note = note.strip()
-    current.completed_at = timezone.now()
-    return save_versioned(current, expected_version=expected_version, by=by)
+
+    return transition(
+        decision,
+        by=by,
+        expected_version=expected_version,
+        check=check,
+        status=D.DONE,
+        completion_note=note.strip(),
+        completed_at=timezone.now(),
+    )

@@ -16,16 +16,12 @@ from django.utils.translation import gettext as _
 
 from processes.models import Process
 from qms.models import User
-from qms.services import create_recorded, require, save_versioned
+from qms.services import create_recorded, lock, require, require_text, save_versioned, transition
 from reviews.models import QualityObjective, Risk, RiskAssessment
 from reviews.selectors.risks import can_assess_risk, can_keep_risks
 
 # What the keepers' edit changes; scores, controls and the next review belong to assessments.
 DESCRIPTION_FIELDS = ("kind", "process", "objective", "title", "description", "owner")
-
-
-def _locked(risk: Risk) -> Risk:
-    return Risk.objects.select_for_update().get(pk=risk.pk)
 
 
 def _link_errors(
@@ -124,7 +120,7 @@ def risk_update(*, risk: Risk, by: User, expected_version: int, **fields: Any) -
     """Change what the register says about an active risk (register keepers): kind, process,
     objective, title, description, owner. Scores change only by ``risk_assess``."""
     require(can_keep_risks(by))
-    current = _locked(risk)
+    current = lock(risk)
     if current.status != Risk.Status.ACTIVE:
         raise ValidationError(_("A closed risk cannot be changed; reopen it first."))
     for name, value in fields.items():
@@ -161,7 +157,7 @@ def risk_assess(
     kept for ever and the risk's current likelihood, impact, controls and next review are set
     from it, with the version check against a concurrent assessment or edit."""
     today = today or timezone.localdate()
-    current = _locked(risk)
+    current = lock(risk)
     require(can_assess_risk(by, current))
     if next_review <= today:
         raise ValidationError({"next_review": _("The next review must be after today.")})
@@ -192,19 +188,22 @@ def risk_assess(
 def risk_close(*, risk: Risk, by: User, expected_version: int, reason: str) -> Risk:
     """Mark a risk as no longer relevant, with the reason (register keepers). It stays in the
     register with its assessments."""
-    require(can_keep_risks(by))
-    current = _locked(risk)
-    if current.status != Risk.Status.ACTIVE:
-        raise ValidationError(_("This risk is already closed."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason why the risk is no longer relevant.")})
-    current.status = Risk.Status.CLOSED
-    return save_versioned(
-        current,
-        expected_version=expected_version,
+
+    def check(current: Risk) -> None:
+        if current.status != Risk.Status.ACTIVE:
+            raise ValidationError(_("This risk is already closed."))
+        require_text(
+            reason, field="reason", message=_("Give the reason why the risk is no longer relevant.")
+        )
+
+    return transition(
+        risk,
         by=by,
-        update_fields=["status"],
+        expected_version=expected_version,
+        allowed=can_keep_risks(by),
+        check=check,
         change_reason=reason.strip(),
+        status=Risk.Status.CLOSED,
     )
 
 
@@ -218,15 +217,20 @@ def risk_reopen(
     today: datetime.date | None = None,
 ) -> Risk:
     """Make a closed risk active again with a date for its next review (register keepers)."""
-    require(can_keep_risks(by))
     today = today or timezone.localdate()
-    current = _locked(risk)
-    if current.status != Risk.Status.CLOSED:
-        raise ValidationError(_("This risk is already active."))
-    if next_review < today:
-        raise ValidationError({"next_review": _("The next review cannot be in the past.")})
-    current.status = Risk.Status.ACTIVE
-    current.next_review = next_review
-    return save_versioned(
-        current, expected_version=expected_version, by=by, update_fields=["status", "next_review"]
+
+    def check(current: Risk) -> None:
+        if current.status != Risk.Status.CLOSED:
+            raise ValidationError(_("This risk is already active."))
+        if next_review < today:
+            raise ValidationError({"next_review": _("The next review cannot be in the past.")})
+
+    return transition(
+        risk,
+        by=by,
+        expected_version=expected_version,
+        allowed=can_keep_risks(by),
+        check=check,
+        status=Risk.Status.ACTIVE,
+        next_review=next_review,
     )

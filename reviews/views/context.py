@@ -1,29 +1,28 @@
 """The context register (Księga Jakości §3, §4): issues and interested parties, read by top
 management and the keepers, kept by the keepers."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseForm
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from qms.forms import apply_service_error
-from reviews.forms_registers import (
+from qms.history import history_rows
+from qms.web import form_step, service_data
+from reviews.forms.common import ReasonForm
+from reviews.forms.context import (
     ContextIssueEditForm,
     ContextIssueForm,
     InterestedPartyEditForm,
     InterestedPartyForm,
-    ReasonForm,
     ReviewedForm,
 )
-from reviews.models import ContextIssue
+from reviews.models import ContextIssue, InterestedParty
 from reviews.selectors import context as selectors
 from reviews.services import context as services
 
@@ -81,7 +80,7 @@ def _detail(request: HttpRequest, pk: int, kind: dict[str, Any]) -> HttpResponse
         {
             "entry": entry,
             "is_issue": kind["is_issue"],
-            "history": selectors.history_rows(entry),
+            "history": history_rows(entry),
             "can_keep": selectors.can_keep_context(request.user) and entry.is_active,
         },
     )
@@ -90,87 +89,92 @@ def _detail(request: HttpRequest, pk: int, kind: dict[str, Any]) -> HttpResponse
 def _create(request: HttpRequest, kind: dict[str, Any]) -> HttpResponse:
     if not selectors.can_keep_context(request.user):
         raise PermissionDenied
-    form = kind["form"](request.POST or None)
-    context: dict = {"form": form, "is_issue": kind["is_issue"], "step": "create"}
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = kind["create"](by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("The entry was added to the context register."))
-            return redirect(kind["detail"], pk=entry.pk)
-    return render(request, "reviews/context/form.html", context)
+    return form_step(
+        request,
+        kind["form"](request.POST or None),
+        template="reviews/context/form.html",
+        context={"is_issue": kind["is_issue"], "step": "create"},
+        run=lambda form: kind["create"](by=request.user, **form.cleaned_data),
+        done=_("The entry was added to the context register."),
+        next_url=lambda entry: reverse(kind["detail"], args=[entry.pk]),
+    )
 
 
-def _step(
-    request: HttpRequest,
-    pk: int,
-    kind: dict[str, Any],
-    *,
-    step: str,
-    form_factory: Callable[..., BaseForm],
-    data: Callable[[BaseForm], dict[str, Any]],
-    done: str,
-) -> HttpResponse:
-    """A keeper's change to a current entry: edit, mark reviewed or retire."""
+def _entry_to_change(
+    request: HttpRequest, pk: int, kind: dict[str, Any]
+) -> ContextIssue | InterestedParty:
+    """The entry a keeper changes (edit, mark reviewed, retire); ``PermissionDenied`` for
+    anyone else."""
     entry = kind["get"](user=request.user, pk=pk)
     if not selectors.can_keep_context(request.user):
         raise PermissionDenied
-    if not entry.is_active:
-        messages.info(request, _("This entry is retired and can no longer be changed."))
-        return redirect(kind["detail"], pk=entry.pk)
-    form = form_factory(request.POST or None, entry)
-    context: dict = {"form": form, "entry": entry, "is_issue": kind["is_issue"], "step": step}
-    if request.method == "POST" and form.is_valid():
-        try:
-            kind[step](
-                entry,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                **data(form),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, done)
-            return redirect(kind["detail"], pk=entry.pk)
-    return render(request, "reviews/context/form.html", context)
+    return entry
+
+
+def _retired(
+    request: HttpRequest, entry: ContextIssue | InterestedParty, kind: dict[str, Any]
+) -> HttpResponse:
+    messages.info(request, _("This entry is retired and can no longer be changed."))
+    return redirect(kind["detail"], pk=entry.pk)
 
 
 def _edit(request: HttpRequest, pk: int, kind: dict[str, Any]) -> HttpResponse:
-    return _step(
+    entry = _entry_to_change(request, pk, kind)
+    if not entry.is_active:
+        return _retired(request, entry, kind)
+    return form_step(
         request,
-        pk,
-        kind,
-        step="update",
-        form_factory=lambda data, entry: kind["edit_form"](data, instance=entry),
-        data=lambda form: {k: v for k, v in form.cleaned_data.items() if k != "version"},
+        kind["edit_form"](request.POST or None, instance=entry),
+        template="reviews/context/form.html",
+        context={"entry": entry, "is_issue": kind["is_issue"], "step": "update"},
+        run=lambda form: kind["update"](
+            entry,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **service_data(form),
+        ),
         done=_("Changes saved."),
+        next_url=reverse(kind["detail"], args=[entry.pk]),
     )
 
 
 def _review(request: HttpRequest, pk: int, kind: dict[str, Any]) -> HttpResponse:
-    return _step(
+    entry = _entry_to_change(request, pk, kind)
+    if not entry.is_active:
+        return _retired(request, entry, kind)
+    return form_step(
         request,
-        pk,
-        kind,
-        step="review",
-        form_factory=lambda data, entry: ReviewedForm(data, initial={"version": entry.version}),
-        data=lambda form: {"note": form.cleaned_data["note"]},
+        ReviewedForm(request.POST or None, initial={"version": entry.version}),
+        template="reviews/context/form.html",
+        context={"entry": entry, "is_issue": kind["is_issue"], "step": "review"},
+        run=lambda form: kind["review"](
+            entry,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+        ),
         done=_("The entry was marked as reviewed today."),
+        next_url=reverse(kind["detail"], args=[entry.pk]),
     )
 
 
 def _retire(request: HttpRequest, pk: int, kind: dict[str, Any]) -> HttpResponse:
-    return _step(
+    entry = _entry_to_change(request, pk, kind)
+    if not entry.is_active:
+        return _retired(request, entry, kind)
+    return form_step(
         request,
-        pk,
-        kind,
-        step="retire",
-        form_factory=lambda data, entry: ReasonForm(data, initial={"version": entry.version}),
-        data=lambda form: {"reason": form.cleaned_data["reason"]},
+        ReasonForm(request.POST or None, initial={"version": entry.version}),
+        template="reviews/context/form.html",
+        context={"entry": entry, "is_issue": kind["is_issue"], "step": "retire"},
+        run=lambda form: kind["retire"](
+            entry,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        ),
         done=_("The entry is no longer current. It stays in the register."),
+        next_url=reverse(kind["detail"], args=[entry.pk]),
     )
 
 

@@ -3,17 +3,16 @@ complaints, requests, petitions and survey results, and raising a complaint's ca
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from qms.forms import apply_service_error
-from reviews.forms_registers import (
+from qms.history import history_rows
+from qms.web import filtered, form_step, paginate, service_data
+from reviews.forms.feedback import (
     FeedbackCardForm,
     FeedbackCaseEditForm,
     FeedbackCaseForm,
@@ -23,19 +22,11 @@ from reviews.forms_registers import (
 )
 from reviews.models import Feedback
 from reviews.selectors import feedback as selectors
-from reviews.selectors.context import history_rows
 from reviews.services import feedback as services
 
-PAGE_SIZE = 25
 
-
-def _filtered(request: HttpRequest) -> tuple[FeedbackFilter, QuerySet[Feedback]]:
-    queryset = selectors.feedback_list(user=request.user)
-    filterset = FeedbackFilter(request.GET or None, queryset=queryset)
-    if not filterset.is_bound:
-        return filterset, queryset
-    # An invalid filter value matches nothing (the form says why) rather than being ignored.
-    return filterset, filterset.qs if filterset.is_valid() else queryset.none()
+def _record_url(record: Feedback) -> str:
+    return reverse("reviews:feedback", args=[record.pk])
 
 
 @login_required
@@ -43,19 +34,17 @@ def _filtered(request: HttpRequest) -> tuple[FeedbackFilter, QuerySet[Feedback]]
 def feedback_list(request: HttpRequest) -> HttpResponse:
     if not selectors.can_read_feedback(request.user):
         raise PermissionDenied
-    filterset, records = _filtered(request)
-    page = Paginator(records.order_by("-received", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    filterset, records = filtered(
+        request, FeedbackFilter, selectors.feedback_list(user=request.user)
     )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, records.order_by("-received", "-id"))
     return render(
         request,
         "reviews/feedback/list.html",
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_enter": selectors.can_enter_feedback(request.user),
         },
     )
@@ -80,21 +69,21 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _create(request: HttpRequest, form_class: type, *, survey: bool) -> HttpResponse:
     if not selectors.can_enter_feedback(request.user):
         raise PermissionDenied
-    form = form_class(request.POST or None)
-    context: dict = {"form": form, "survey": survey}
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if survey:
-            data["kind"] = Feedback.Kind.SURVEY
-            data["outcome"] = Feedback.Outcome.NOT_APPLICABLE
-        try:
-            record = services.feedback_create(by=request.user, **data)
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("The feedback was recorded."))
-            return redirect("reviews:feedback", pk=record.pk)
-    return render(request, "reviews/feedback/form.html", context)
+    # A survey result has no kind or outcome to choose: the service is told what it is.
+    fixed = (
+        {"kind": Feedback.Kind.SURVEY, "outcome": Feedback.Outcome.NOT_APPLICABLE} if survey else {}
+    )
+    return form_step(
+        request,
+        form_class(request.POST or None),
+        template="reviews/feedback/form.html",
+        context={"survey": survey},
+        run=lambda form: services.feedback_create(
+            by=request.user, **{**form.cleaned_data, **fixed}
+        ),
+        done=_("The feedback was recorded."),
+        next_url=_record_url,
+    )
 
 
 @login_required
@@ -115,23 +104,20 @@ def feedback_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.feedback_get_for_entry(user=request.user, pk=pk)
     survey = record.kind == Feedback.Kind.SURVEY
     form_class = FeedbackSurveyEditForm if survey else FeedbackCaseEditForm
-    form = form_class(request.POST or None, instance=record)
-    context: dict = {"form": form, "record": record, "survey": survey}
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.feedback_update(
-                feedback=record,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                **data,
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("reviews:feedback", pk=record.pk)
-    return render(request, "reviews/feedback/form.html", context)
+    return form_step(
+        request,
+        form_class(request.POST or None, instance=record),
+        template="reviews/feedback/form.html",
+        context={"record": record, "survey": survey},
+        run=lambda form: services.feedback_update(
+            feedback=record,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **service_data(form),
+        ),
+        done=_("Changes saved."),
+        next_url=_record_url(record),
+    )
 
 
 @login_required
@@ -153,22 +139,20 @@ def feedback_raise_card(request: HttpRequest, pk: int) -> HttpResponse:
             % {"reference": record.reference, "date": record.received.isoformat()},
         },
     )
-    context: dict = {"form": form, "record": record, "raise_card": True}
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            card = services.feedback_raise_card(
-                feedback=record,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                **data,
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("Card %(number)s was raised.") % {"number": card.number})
-            return redirect("nonconformities:detail", pk=card.pk)
-    return render(request, "reviews/feedback/form.html", context)
+    return form_step(
+        request,
+        form,
+        template="reviews/feedback/form.html",
+        context={"record": record, "raise_card": True},
+        run=lambda form: services.feedback_raise_card(
+            feedback=record,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **service_data(form),
+        ),
+        done=lambda card: _("Card %(number)s was raised.") % {"number": card.number},
+        next_url=lambda card: reverse("nonconformities:detail", args=[card.pk]),
+    )
 
 
 urlpatterns = [

@@ -5,21 +5,19 @@ annual report on their achievement (page and PDF). Views are thin: reads go thro
 
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from qms.forms import apply_service_error
 from qms.pdf import field_labels, pdf_response, render_pdf
+from qms.web import form_step, paginate, service_data
 from reviews.charts import trend_svg
-from reviews.forms_objectives import (
+from reviews.forms.objectives import (
     MeasurementEditForm,
     MeasurementForm,
     ObjectiveFilterForm,
@@ -30,7 +28,9 @@ from reviews.models import QualityObjective
 from reviews.selectors import objectives as selectors
 from reviews.services import objectives as services
 
-PAGE_SIZE = 25
+
+def _objective_url(objective: QualityObjective) -> str:
+    return reverse("reviews:objective", args=[objective.pk])
 
 
 # --- list -------------------------------------------------------------------------------------
@@ -71,10 +71,11 @@ def objective_list(request: HttpRequest) -> HttpResponse:
         rows = [
             o for o in selectors.objectives_with_status(objectives, today) if o.status == status
         ]
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page, _query = paginate(request, rows)
     else:
-        page = Paginator(objectives, PAGE_SIZE).get_page(request.GET.get("page"))
+        page, _query = paginate(request, objectives)
         page.object_list = selectors.objectives_with_status(page.object_list, today)
+    # The links keep the year shown even when it was not in the query string (the default).
     query = data.copy()
     query.pop("page", None)
     report_year = form.cleaned_data.get("year") if form.is_valid() else None
@@ -136,67 +137,56 @@ def objective_create(request: HttpRequest) -> HttpResponse:
     if not selectors.can_set_objectives(request.user):
         raise PermissionDenied
     year = timezone.localdate().year
-    form = ObjectiveForm(
-        request.POST or None, initial={"year": year, "deadline": datetime.date(year, 12, 31)}
+    return form_step(
+        request,
+        ObjectiveForm(
+            request.POST or None, initial={"year": year, "deadline": datetime.date(year, 12, 31)}
+        ),
+        template="reviews/objectives/objective_form.html",
+        run=lambda form: services.objective_create(by=request.user, **service_data(form)),
+        done=_("The quality objective was added."),
+        next_url=_objective_url,
     )
-    context: dict = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            objective = services.objective_create(by=request.user, **data)
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("The quality objective was added."))
-            return redirect("reviews:objective", pk=objective.pk)
-    return render(request, "reviews/objectives/objective_form.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     objective = selectors.objective_get_for_edit(user=request.user, pk=pk)
-    form = ObjectiveForm(request.POST or None, instance=objective)
-    context: dict = {"form": form, "objective": objective}
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.objective_update(
-                objective=objective,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                **data,
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("reviews:objective", pk=objective.pk)
-    return render(request, "reviews/objectives/objective_form.html", context)
+    return form_step(
+        request,
+        ObjectiveForm(request.POST or None, instance=objective),
+        template="reviews/objectives/objective_form.html",
+        context={"objective": objective},
+        run=lambda form: services.objective_update(
+            objective=objective,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **service_data(form),
+        ),
+        done=_("Changes saved."),
+        next_url=_objective_url(objective),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     objective = selectors.objective_get_for_edit(user=request.user, pk=pk)
-    form = ObjectiveWithdrawForm(request.POST or None, initial={"version": objective.version})
-    context: dict = {"form": form, "objective": objective}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.objective_withdraw(
-                objective=objective,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(
-                request, _("The objective was withdrawn. It stays on record with its measurements.")
-            )
-            return redirect("reviews:objective", pk=objective.pk)
-    return render(request, "reviews/objectives/objective_withdraw.html", context)
+    return form_step(
+        request,
+        ObjectiveWithdrawForm(request.POST or None, initial={"version": objective.version}),
+        template="reviews/objectives/objective_withdraw.html",
+        context={"objective": objective},
+        run=lambda form: services.objective_withdraw(
+            objective=objective,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        ),
+        done=_("The objective was withdrawn. It stays on record with its measurements."),
+        next_url=_objective_url(objective),
+    )
 
 
 # --- measurements -----------------------------------------------------------------------------
@@ -227,32 +217,29 @@ def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
         measurement.value_text = selectors.value_with_unit(
             measurement.value, objective.indicator_unit
         )
-    context: dict = {
-        "form": form,
-        "objective": objective,
-        "measurements": measurements,
-        "target_text": selectors.target_display(objective),
-        "nothing_open": not open_starts,
-    }
-    if request.method == "POST" and form.is_valid():
-        try:
-            measurement = services.measurement_enter(
-                objective=objective,
-                by=request.user,
-                period_start=form.cleaned_data["period_start"],
-                value=form.cleaned_data["value"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(
-                request,
-                _("The measurement for %(period)s was recorded.")
-                % {"period": selectors.period_label(objective.frequency, measurement.period_start)},
-            )
-            return redirect("reviews:objective", pk=objective.pk)
-    return render(request, "reviews/objectives/measurement_form.html", context)
+    return form_step(
+        request,
+        form,
+        template="reviews/objectives/measurement_form.html",
+        context={
+            "objective": objective,
+            "measurements": measurements,
+            "target_text": selectors.target_display(objective),
+            "nothing_open": not open_starts,
+        },
+        run=lambda form: services.measurement_enter(
+            objective=objective,
+            by=request.user,
+            period_start=form.cleaned_data["period_start"],
+            value=form.cleaned_data["value"],
+            comment=form.cleaned_data["comment"],
+        ),
+        done=lambda measurement: (
+            _("The measurement for %(period)s was recorded.")
+            % {"period": selectors.period_label(objective.frequency, measurement.period_start)}
+        ),
+        next_url=_objective_url(objective),
+    )
 
 
 @login_required
@@ -260,29 +247,26 @@ def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
 def measurement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     measurement = selectors.measurement_get_for_edit(user=request.user, pk=pk)
     objective = measurement.objective
-    form = MeasurementEditForm(request.POST or None, instance=measurement)
-    context: dict = {
-        "form": form,
-        "objective": objective,
-        "measurement": measurement,
-        "period": selectors.period_label(objective.frequency, measurement.period_start),
-        "target_text": selectors.target_display(objective),
-    }
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measurement_update(
-                measurement=measurement,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                value=form.cleaned_data["value"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("reviews:objective", pk=objective.pk)
-    return render(request, "reviews/objectives/measurement_edit.html", context)
+    return form_step(
+        request,
+        MeasurementEditForm(request.POST or None, instance=measurement),
+        template="reviews/objectives/measurement_edit.html",
+        context={
+            "objective": objective,
+            "measurement": measurement,
+            "period": selectors.period_label(objective.frequency, measurement.period_start),
+            "target_text": selectors.target_display(objective),
+        },
+        run=lambda form: services.measurement_update(
+            measurement=measurement,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            value=form.cleaned_data["value"],
+            comment=form.cleaned_data["comment"],
+        ),
+        done=_("Changes saved."),
+        next_url=_objective_url(objective),
+    )
 
 
 # --- the annual report ------------------------------------------------------------------------
@@ -342,7 +326,7 @@ def objectives_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
         (_("Prepared by: Quality management representative"), ""),
         (_("Accepted by: Mayor of the City"), ""),
     ]
-    pdf = render_pdf("reviews/pdf/objectives_report.html", context, request=request)
+    pdf = render_pdf("reviews/objectives/pdf/objectives_report.html", context, request=request)
     return pdf_response(pdf, f"{context['pdf_title']}.pdf")
 
 

@@ -3,18 +3,24 @@ management and the Pełnomocnik, drafting (Pełnomocnik) and approval (Prezydent
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from qms.forms import apply_service_error
-from reviews.forms_registers import ConfirmForm, PolicyEditForm, PolicyForm
+from qms.forms import ConfirmForm
+from qms.history import history_rows
+from qms.web import form_step
+from reviews.forms.policy import PolicyEditForm, PolicyForm
+from reviews.models import QualityPolicy
 from reviews.selectors import policy as selectors
-from reviews.selectors.context import history_rows
 from reviews.services import policy as services
+
+
+def _version_url(version: QualityPolicy) -> str:
+    return reverse("reviews:policy_version", args=[version.pk])
 
 
 @login_required
@@ -80,67 +86,56 @@ def policy_create(request: HttpRequest) -> HttpResponse:
     # A new version usually changes a few sentences: start from the text in force.
     in_force = selectors.policy_in_force()
     initial = {"mission": in_force.mission, "declaration": in_force.declaration} if in_force else {}
-    form = PolicyForm(request.POST or None, initial=initial)
-    context: dict = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.policy_draft_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(
-                request,
-                _("Draft version %(number)s was saved. The Mayor approves it.")
-                % {"number": version.number},
-            )
-            return redirect("reviews:policy_version", pk=version.pk)
-    return render(request, "reviews/policy/form.html", context)
+    return form_step(
+        request,
+        PolicyForm(request.POST or None, initial=initial),
+        template="reviews/policy/form.html",
+        run=lambda form: services.policy_draft_create(by=request.user, **form.cleaned_data),
+        done=lambda version: (
+            _("Draft version %(number)s was saved. The Mayor approves it.")
+            % {"number": version.number}
+        ),
+        next_url=_version_url,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.policy_get_draft_for(user=request.user, pk=pk)
-    form = PolicyEditForm(request.POST or None, instance=version)
-    context: dict = {"form": form, "version": version}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.policy_draft_update(
-                policy=version,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                mission=form.cleaned_data["mission"],
-                declaration=form.cleaned_data["declaration"],
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("reviews:policy_version", pk=version.pk)
-    return render(request, "reviews/policy/form.html", context)
+    return form_step(
+        request,
+        PolicyEditForm(request.POST or None, instance=version),
+        template="reviews/policy/form.html",
+        context={"version": version},
+        run=lambda form: services.policy_draft_update(
+            policy=version,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            mission=form.cleaned_data["mission"],
+            declaration=form.cleaned_data["declaration"],
+        ),
+        done=_("Changes saved."),
+        next_url=_version_url,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy_approve(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.policy_get_draft_for(user=request.user, pk=pk, approve=True)
-    form = ConfirmForm(request.POST or None, initial={"version": version.version})
-    context: dict = {"form": form, "version": version, "approve": True}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.policy_approve(
-                policy=version, by=request.user, expected_version=form.cleaned_data["version"]
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(
-                request,
-                _("Version %(number)s of the Quality Policy is now in force.")
-                % {"number": version.number},
-            )
-            return redirect("reviews:policy")
-    return render(request, "reviews/policy/approve.html", context)
+    return form_step(
+        request,
+        ConfirmForm(request.POST or None, initial={"version": version.version}),
+        template="reviews/policy/approve.html",
+        context={"version": version, "approve": True},
+        run=lambda form: services.policy_approve(
+            policy=version, by=request.user, expected_version=form.cleaned_data["version"]
+        ),
+        done=_("Version %(number)s of the Quality Policy is now in force.")
+        % {"number": version.number},
+        next_url="reviews:policy",
+    )
 
 
 urlpatterns = [

@@ -1,40 +1,44 @@
 """Management reviews (przegląd zarządzania, Księga Jakości §29): the list, preparing a review,
 its page with the inputs a–j compiled from the records, the meeting and the approval, the
 decisions and the minutes PDF. Every view asks ``reviews.selectors.review`` who may see or do
-what and leaves the writing to ``reviews.services.review``."""
+what (the inputs and the minutes come from ``reviews.selectors.review_inputs``) and leaves the
+writing to ``reviews.services.review``."""
 
 import hashlib
 import logging
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from qms.forms import apply_service_error
+from qms.forms import ConfirmForm
 from qms.pdf import pdf_response
-from reviews.forms_review import (
-    ConfirmForm,
+from qms.web import form_step
+from reviews.forms.review import (
     DecisionCompleteForm,
     DecisionEditForm,
     DecisionForm,
     ReviewCreateForm,
     ReviewEditForm,
 )
-from reviews.inputs import compile_inputs
 from reviews.models import ManagementReview
 from reviews.selectors import reads_everything
 from reviews.selectors import review as selectors
+from reviews.selectors.review_inputs import compile_inputs, minutes_pdf
 from reviews.services import review as services
 
 logger = logging.getLogger(__name__)
 
 R = ManagementReview.Status
+
+
+def _review_url(review_id: int) -> str:
+    return reverse("reviews:review_detail", args=[review_id])
 
 
 def _can(user, review: ManagementReview) -> dict[str, bool]:
@@ -76,19 +80,14 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def review_create(request: HttpRequest) -> HttpResponse:
     if not selectors.can_prepare_reviews(request.user):
         raise PermissionDenied
-    form = ReviewCreateForm(request.POST or None)
-    context: dict = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = services.review_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(
-                request, _("Review %(number)s was created.") % {"number": review.number}
-            )
-            return redirect("reviews:review_detail", pk=review.pk)
-    return render(request, "reviews/review/create.html", context)
+    return form_step(
+        request,
+        ReviewCreateForm(request.POST or None),
+        template="reviews/review/create.html",
+        run=lambda form: services.review_create(by=request.user, **form.cleaned_data),
+        done=lambda review: _("Review %(number)s was created.") % {"number": review.number},
+        next_url=lambda review: _review_url(review.pk),
+    )
 
 
 @login_required
@@ -115,64 +114,59 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_get(user=request.user, pk=pk)
     if not _can(request.user, review)["edit"]:
         raise PermissionDenied
-    form = ReviewEditForm(request.POST or None, review=review)
-    context: dict = {"form": form, "review": review}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_update(
-                review=review,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                commentary=form.commentary(),
-                summary=form.cleaned_data["summary"],
-                participants=form.cleaned_data["participants"],
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("reviews:review_detail", pk=review.pk)
-    return render(request, "reviews/review/edit.html", context)
-
-
-def _transition(request: HttpRequest, pk: int, *, step: str, service, done: str) -> HttpResponse:
-    review = selectors.review_get(user=request.user, pk=pk)
-    if not _can(request.user, review)[step]:
-        raise PermissionDenied
-    form = ConfirmForm(request.POST or None, initial={"version": review.version})
-    context: dict = {"form": form, "review": review, "step": step}
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(review=review, by=request.user, expected_version=form.cleaned_data["version"])
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, done)
-            return redirect("reviews:review_detail", pk=review.pk)
-    return render(request, "reviews/review/transition.html", context)
+    return form_step(
+        request,
+        ReviewEditForm(request.POST or None, review=review),
+        template="reviews/review/edit.html",
+        context={"review": review},
+        run=lambda form: services.review_update(
+            review=review,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            commentary=form.commentary(),
+            summary=form.cleaned_data["summary"],
+            participants=form.cleaned_data["participants"],
+        ),
+        done=_("Changes saved."),
+        next_url=_review_url(review.pk),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_hold(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(
+    review = selectors.review_get(user=request.user, pk=pk)
+    if not _can(request.user, review)["hold"]:
+        raise PermissionDenied
+    return form_step(
         request,
-        pk,
-        step="hold",
-        service=services.review_hold,
+        ConfirmForm(request.POST or None, initial={"version": review.version}),
+        template="reviews/review/transition.html",
+        context={"review": review, "step": "hold"},
+        run=lambda form: services.review_hold(
+            review=review, by=request.user, expected_version=form.cleaned_data["version"]
+        ),
         done=_("The meeting is recorded as held."),
+        next_url=_review_url(review.pk),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(
+    review = selectors.review_get(user=request.user, pk=pk)
+    if not _can(request.user, review)["approve"]:
+        raise PermissionDenied
+    return form_step(
         request,
-        pk,
-        step="approve",
-        service=services.review_approve,
+        ConfirmForm(request.POST or None, initial={"version": review.version}),
+        template="reviews/review/transition.html",
+        context={"review": review, "step": "approve"},
+        run=lambda form: services.review_approve(
+            review=review, by=request.user, expected_version=form.cleaned_data["version"]
+        ),
         done=_("The minutes are approved and stored."),
+        next_url=_review_url(review.pk),
     )
 
 
@@ -185,7 +179,7 @@ def review_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_get(user=request.user, pk=pk)
     filename = _("Minutes %(number)s.pdf") % {"number": review.number}
     if review.status != R.APPROVED:
-        return pdf_response(selectors.minutes_pdf(review, final=False), filename)
+        return pdf_response(minutes_pdf(review, final=False), filename)
     try:
         with review.minutes_pdf.open("rb") as stored:
             pdf = stored.read()
@@ -208,17 +202,15 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_get(user=request.user, pk=pk)
     if not _can(request.user, review)["decide"]:
         raise PermissionDenied
-    form = DecisionForm(request.POST or None)
-    context: dict = {"form": form, "review": review}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_add(review=review, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("The decision was recorded."))
-            return redirect("reviews:review_detail", pk=review.pk)
-    return render(request, "reviews/review/decision_form.html", context)
+    return form_step(
+        request,
+        DecisionForm(request.POST or None),
+        template="reviews/review/decision_form.html",
+        context={"review": review},
+        run=lambda form: services.decision_add(review=review, by=request.user, **form.cleaned_data),
+        done=_("The decision was recorded."),
+        next_url=_review_url(review.pk),
+    )
 
 
 @login_required
@@ -227,22 +219,20 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get(user=request.user, pk=pk)
     if not selectors.can_prepare_reviews(request.user):
         raise PermissionDenied
-    form = DecisionEditForm(request.POST or None, decision=decision)
-    context: dict = {"form": form, "review": decision.review, "decision": decision}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_update(
-                decision=decision,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                **form.service_fields(),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("reviews:review_detail", pk=decision.review_id)
-    return render(request, "reviews/review/decision_form.html", context)
+    return form_step(
+        request,
+        DecisionEditForm(request.POST or None, decision=decision),
+        template="reviews/review/decision_form.html",
+        context={"review": decision.review, "decision": decision},
+        run=lambda form: services.decision_update(
+            decision=decision,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **form.service_fields(),
+        ),
+        done=_("Changes saved."),
+        next_url=_review_url(decision.review_id),
+    )
 
 
 @login_required
@@ -251,24 +241,25 @@ def decision_complete(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get(user=request.user, pk=pk)
     if not selectors.can_complete_decision(request.user, decision):
         raise PermissionDenied
-    form = DecisionCompleteForm(request.POST or None, initial={"version": decision.version})
-    context: dict = {"form": form, "decision": decision, "review": decision.review}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_complete(
-                decision=decision,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("The decision is recorded as done."))
-            if reads_everything(request.user):
-                return redirect("reviews:review_detail", pk=decision.review_id)
-            return redirect("reviews:review_list")
-    return render(request, "reviews/review/decision_complete.html", context)
+    # The owner goes back to the review if they may read it, else to their decisions.
+    if reads_everything(request.user):
+        back = _review_url(decision.review_id)
+    else:
+        back = "reviews:review_list"
+    return form_step(
+        request,
+        DecisionCompleteForm(request.POST or None, initial={"version": decision.version}),
+        template="reviews/review/decision_complete.html",
+        context={"decision": decision, "review": decision.review},
+        run=lambda form: services.decision_complete(
+            decision=decision,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+        ),
+        done=_("The decision is recorded as done."),
+        next_url=back,
+    )
 
 
 urlpatterns = [

@@ -5,9 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -15,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from qms.forms import apply_service_error
-from reviews.forms_registers import (
-    ReasonForm,
+from qms.history import history_rows
+from qms.web import filtered, form_step, paginate, service_data
+from reviews.forms.common import ReasonForm
+from reviews.forms.risks import (
     RiskAssessForm,
     RiskEditForm,
     RiskFilter,
@@ -27,37 +26,26 @@ from reviews.forms_registers import (
 )
 from reviews.models import Risk
 from reviews.selectors import risks as selectors
-from reviews.selectors.context import history_rows
 from reviews.services import risks as services
 
-PAGE_SIZE = 25
 
-
-def _filtered(request: HttpRequest) -> tuple[RiskFilter, QuerySet[Risk]]:
-    """The risks the person may read, narrowed by the query string. An invalid filter value
-    matches nothing (the form says why) rather than being ignored."""
-    queryset = selectors.risks_visible(user=request.user)
-    filterset = RiskFilter(request.GET or None, queryset=queryset)
-    if not filterset.is_bound:
-        return filterset, queryset
-    return filterset, filterset.qs if filterset.is_valid() else queryset.none()
+def _risk_url(risk: Risk) -> str:
+    return reverse("reviews:risk", args=[risk.pk])
 
 
 @login_required
 @require_GET
 def risk_list(request: HttpRequest) -> HttpResponse:
-    filterset, risks = _filtered(request)
+    filterset, risks = filtered(request, RiskFilter, selectors.risks_visible(user=request.user))
     risks = risks.order_by("-score_value", "-likelihood", "title", "id")
-    page = Paginator(risks, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, risks)
     return render(
         request,
         "reviews/risks/list.html",
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_keep": selectors.can_keep_risks(request.user),
             "reads_all": selectors.reads_all_risks(request.user),
             "today": timezone.localdate(),
@@ -126,17 +114,15 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def risk_create(request: HttpRequest) -> HttpResponse:
     if not selectors.can_keep_risks(request.user):
         raise PermissionDenied
-    form = RiskForm(request.POST or None)
-    context: dict = {"form": form, "step": "create"}
-    if request.method == "POST" and form.is_valid():
-        try:
-            risk = services.risk_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("The entry was added to the register of risks."))
-            return redirect("reviews:risk", pk=risk.pk)
-    return render(request, "reviews/risks/form.html", context)
+    return form_step(
+        request,
+        RiskForm(request.POST or None),
+        template="reviews/risks/form.html",
+        context={"step": "create"},
+        run=lambda form: services.risk_create(by=request.user, **form.cleaned_data),
+        done=_("The entry was added to the register of risks."),
+        next_url=_risk_url,
+    )
 
 
 @login_required
@@ -146,20 +132,20 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if risk.status != Risk.Status.ACTIVE:
         messages.info(request, _("A closed risk cannot be changed; reopen it first."))
         return redirect("reviews:risk", pk=risk.pk)
-    form = RiskEditForm(request.POST or None, instance=risk)
-    context: dict = {"form": form, "risk": risk, "step": "edit"}
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.risk_update(
-                risk=risk, by=request.user, expected_version=form.cleaned_data["version"], **data
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("reviews:risk", pk=risk.pk)
-    return render(request, "reviews/risks/form.html", context)
+    return form_step(
+        request,
+        RiskEditForm(request.POST or None, instance=risk),
+        template="reviews/risks/form.html",
+        context={"risk": risk, "step": "edit"},
+        run=lambda form: services.risk_update(
+            risk=risk,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **service_data(form),
+        ),
+        done=_("Changes saved."),
+        next_url=_risk_url(risk),
+    )
 
 
 @login_required
@@ -178,63 +164,60 @@ def risk_assess(request: HttpRequest, pk: int) -> HttpResponse:
             "controls": risk.controls,
         },
     )
-    context: dict = {"form": form, "risk": risk, "step": "assess"}
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.risk_assess(
-                risk=risk, by=request.user, expected_version=form.cleaned_data["version"], **data
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("The assessment was recorded."))
-            return redirect("reviews:risk", pk=risk.pk)
-    return render(request, "reviews/risks/form.html", context)
+    return form_step(
+        request,
+        form,
+        template="reviews/risks/form.html",
+        context={"risk": risk, "step": "assess"},
+        run=lambda form: services.risk_assess(
+            risk=risk,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **service_data(form),
+        ),
+        done=_("The assessment was recorded."),
+        next_url=_risk_url(risk),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_close(request: HttpRequest, pk: int) -> HttpResponse:
     risk = selectors.risk_get_for_keeping(user=request.user, pk=pk)
-    form = ReasonForm(request.POST or None, initial={"version": risk.version})
-    context: dict = {"form": form, "risk": risk, "step": "close"}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_close(
-                risk=risk,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("The risk was closed. It stays in the register."))
-            return redirect("reviews:risk", pk=risk.pk)
-    return render(request, "reviews/risks/form.html", context)
+    return form_step(
+        request,
+        ReasonForm(request.POST or None, initial={"version": risk.version}),
+        template="reviews/risks/form.html",
+        context={"risk": risk, "step": "close"},
+        run=lambda form: services.risk_close(
+            risk=risk,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        ),
+        done=_("The risk was closed. It stays in the register."),
+        next_url=_risk_url(risk),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     risk = selectors.risk_get_for_keeping(user=request.user, pk=pk)
-    form = RiskReopenForm(request.POST or None, initial={"version": risk.version})
-    context: dict = {"form": form, "risk": risk, "step": "reopen"}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_reopen(
-                risk=risk,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                next_review=form.cleaned_data["next_review"],
-            )
-        except ValidationError as error:
-            apply_service_error(form, error, context)
-        else:
-            messages.success(request, _("The risk is active again."))
-            return redirect("reviews:risk", pk=risk.pk)
-    return render(request, "reviews/risks/form.html", context)
+    return form_step(
+        request,
+        RiskReopenForm(request.POST or None, initial={"version": risk.version}),
+        template="reviews/risks/form.html",
+        context={"risk": risk, "step": "reopen"},
+        run=lambda form: services.risk_reopen(
+            risk=risk,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            next_review=form.cleaned_data["next_review"],
+        ),
+        done=_("The risk is active again."),
+        next_url=_risk_url(risk),
+    )
 
 
 urlpatterns = [

@@ -12,8 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from audits import services
 from audits.models import Audit
+from audits.services import calendar as calendar_services
 from audits.views.calendar import ics_escape, ics_fold
 from tests.conftest import client_for
 from tests.factories import AuditFactory, PlannedAuditFactory
@@ -93,7 +93,7 @@ def test_page_offers_creating_the_address_when_there_is_none(personas):
 
 
 def test_page_shows_the_absolute_feed_address(personas):
-    token = services.calendar_token_reset(user=personas.auditor)
+    token = calendar_services.calendar_token_reset(user=personas.auditor)
     response = client_for(personas.auditor).get(reverse("audits:calendar"))
     expected = "http://testserver" + reverse("audits:calendar_feed", kwargs={"token": token})
     assert response.context["feed_url"] == expected
@@ -116,7 +116,7 @@ def test_creating_the_address_the_first_time(personas):
 
 
 def test_reset_stops_the_old_address_and_starts_a_new_one(personas, audit_setup):
-    old = services.calendar_token_reset(user=personas.auditor)
+    old = calendar_services.calendar_token_reset(user=personas.auditor)
     client = client_for(personas.auditor)
     assert client.get(reverse("audits:calendar_feed", kwargs={"token": old})).status_code == 200
     response = client.post(reverse("audits:calendar_reset"))
@@ -197,7 +197,7 @@ def feed_setup(personas, audit_setup):
     )
     personas.auditor.language = "en"
     personas.auditor.save(update_fields=["language"])
-    token = services.calendar_token_reset(user=personas.auditor)
+    token = calendar_services.calendar_token_reset(user=personas.auditor)
     return {"token": token, **audit_setup}
 
 
@@ -282,13 +282,13 @@ def test_feed_of_a_deactivated_person_is_404(feed_setup, personas):
 
 
 def test_feed_only_holds_its_owners_audits(feed_setup, personas):
-    token = services.calendar_token_reset(user=personas.auditor2)
+    token = calendar_services.calendar_token_reset(user=personas.auditor2)
     events = _events(_unfold(_feed(token).content))
     assert [e["SUMMARY"] for e in events] == ["Audit A/2027/02: PG.2"]
 
 
 def test_feed_query_count_does_not_grow_with_audits(personas, audit_setup):
-    token = services.calendar_token_reset(user=personas.auditor)
+    token = calendar_services.calendar_token_reset(user=personas.auditor)
     process = audit_setup["audit"].processes.first()
 
     def add(count: int, start: int) -> None:

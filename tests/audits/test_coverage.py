@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
-from audits import coverage
 from audits.models import Audit, AuditPlan, Finding, PlannedAudit
+from audits.selectors import coverage
+from audits.services import coverage as coverage_services
 from nonconformities.models import Nonconformity
 from processes.models import Process
 from tests.conftest import PERSONA_NAMES, client_for
@@ -308,12 +309,12 @@ def test_uncovered_processes_are_the_long_unaudited_ones_the_plan_leaves_out(his
 
 
 def test_prefill_months_are_spread_and_skip_january_and_august():
-    assert coverage.prefill_months(0) == []
-    assert coverage.prefill_months(1) == [2]
-    assert coverage.prefill_months(4) == [2, 4, 7, 10]
-    many = coverage.prefill_months(25)
+    assert coverage_services.prefill_months(0) == []
+    assert coverage_services.prefill_months(1) == [2]
+    assert coverage_services.prefill_months(4) == [2, 4, 7, 10]
+    many = coverage_services.prefill_months(25)
     assert many == sorted(many) and not {1, 8} & set(many)
-    assert set(many) == set(coverage.PREFILL_MONTHS)
+    assert set(many) == set(coverage_services.PREFILL_MONTHS)
 
 
 # --- prefill (the service) ------------------------------------------------------------------
@@ -337,7 +338,7 @@ def _active_entries(plan: AuditPlan) -> list[PlannedAudit]:
 def test_prefill_adds_exactly_the_processes_that_stand_out_and_are_not_covered(
     draft, history, personas
 ):
-    added = coverage.plan_prefill(plan=draft, by=personas.koordynator)
+    added = coverage_services.plan_prefill(plan=draft, by=personas.koordynator)
     assert [[p.code for p in entry.processes.all()] for entry in added] == [
         ["PG.2"],
         ["PG.5"],
@@ -356,9 +357,9 @@ def test_prefill_adds_exactly_the_processes_that_stand_out_and_are_not_covered(
 
 
 def test_prefill_twice_adds_nothing_the_second_time(draft, personas):
-    coverage.plan_prefill(plan=draft, by=personas.koordynator)
+    coverage_services.plan_prefill(plan=draft, by=personas.koordynator)
     before = draft.entries.count()
-    assert coverage.plan_prefill(plan=draft, by=personas.koordynator) == []
+    assert coverage_services.plan_prefill(plan=draft, by=personas.koordynator) == []
     assert draft.entries.count() == before
 
 
@@ -367,14 +368,14 @@ def test_prefill_refuses_a_plan_that_is_not_a_draft(draft, personas, status):
     AuditPlan.objects.filter(pk=draft.pk).update(status=status)
     before = PlannedAudit.objects.count()
     with pytest.raises(ValidationError):
-        coverage.plan_prefill(plan=draft, by=personas.koordynator)
+        coverage_services.plan_prefill(plan=draft, by=personas.koordynator)
     assert PlannedAudit.objects.count() == before
 
 
 @pytest.mark.parametrize("persona", sorted(set(PERSONA_NAMES) - {"koordynator", "anonim"}))
 def test_prefill_service_refuses_everyone_but_the_coordinator(draft, personas, persona):
     with pytest.raises(PermissionDenied):
-        coverage.plan_prefill(plan=draft, by=personas[persona])
+        coverage_services.plan_prefill(plan=draft, by=personas[persona])
     assert draft.entries.count() == 2
 
 

@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from audits import services
 from audits.models import Audit, AuditPlan, Finding
+from audits.services import audits as audit_services
+from audits.services import findings as finding_services
+from audits.services import plans as plan_services
 from processes.models import Process
 from tests.conftest import AUDIT_YEAR, PERSONA_NAMES, client_for
 from tests.factories import PlannedAuditFactory, ProcessFactory, UserFactory
@@ -20,7 +22,7 @@ SIGNED_IN = [name for name in PERSONA_NAMES if name != "anonim"]
 
 
 def _start(audit: Audit, by) -> Audit:
-    services.audit_start(audit=audit, by=by, expected_version=audit.version)
+    audit_services.audit_start(audit=audit, by=by, expected_version=audit.version)
     audit.refresh_from_db()
     return audit
 
@@ -34,7 +36,7 @@ def _add_finding(audit: Audit, by, **fields) -> Finding:
         "description": "Rejestr wniosków prowadzony nieregularnie.",
         "evidence": "Rejestr za marzec 2027",
     }
-    return services.finding_add(audit=audit, by=by, **{**data, **fields})
+    return finding_services.finding_add(audit=audit, by=by, **{**data, **fields})
 
 
 def _get_pdf(client, url: str) -> bytes:
@@ -50,7 +52,7 @@ def _get_pdf(client, url: str) -> bytes:
 
 def test_report_holds_the_audit_and_its_findings_in_polish(personas, audit_setup):
     audit = _start(audit_setup["audit"], personas.auditor)
-    services.checklist_item_save(
+    finding_services.checklist_item_save(
         audit=audit,
         by=personas.auditor,
         question="Czy wnioski są rejestrowane w dniu wpływu?",
@@ -67,14 +69,14 @@ def test_report_holds_the_audit_and_its_findings_in_polish(personas, audit_setup
     )
     _add_finding(audit, personas.auditor, type=Finding.Type.GOOD_PRACTICE, description="Wzorowa")
     withdrawn = _add_finding(audit, personas.auditor, description="Pomyłka auditora")
-    services.finding_withdraw(
+    finding_services.finding_withdraw(
         finding=withdrawn,
         by=personas.auditor,
         expected_version=withdrawn.version,
         reason="Dotyczy innego procesu",
     )
     audit.refresh_from_db()
-    services.audit_update(
+    audit_services.audit_update(
         audit=audit,
         by=personas.auditor,
         expected_version=audit.version,
@@ -134,7 +136,7 @@ def test_report_holds_the_audit_and_its_findings_in_polish(personas, audit_setup
 
 def test_report_shows_acknowledgement_and_the_wou_evaluation(personas, audit_setup):
     audit = _start(audit_setup["audit"], personas.auditor)
-    services.audit_update(
+    audit_services.audit_update(
         audit=audit,
         by=personas.auditor,
         expected_version=audit.version,
@@ -142,11 +144,15 @@ def test_report_shows_acknowledgement_and_the_wou_evaluation(personas, audit_set
         conclusions="Bez uwag.",
     )
     audit.refresh_from_db()
-    services.audit_submit_report(audit=audit, by=personas.auditor, expected_version=audit.version)
+    audit_services.audit_submit_report(
+        audit=audit, by=personas.auditor, expected_version=audit.version
+    )
     audit.refresh_from_db()
-    services.audit_acknowledge(audit=audit, by=personas.wlasciciel, expected_version=audit.version)
+    audit_services.audit_acknowledge(
+        audit=audit, by=personas.wlasciciel, expected_version=audit.version
+    )
     audit.refresh_from_db()
-    services.audit_evaluate(
+    audit_services.audit_evaluate(
         audit=audit,
         by=personas.koordynator,
         expected_version=audit.version,
@@ -177,7 +183,7 @@ def test_markup_typed_into_a_finding_stays_text(personas, audit_setup):
         '<link rel="attachment" href="file:///etc/passwd">'
     )
     _add_finding(audit, personas.auditor, description=hostile, evidence=hostile)
-    services.audit_update(
+    audit_services.audit_update(
         audit=audit, by=personas.auditor, expected_version=audit.version, conclusions=hostile
     )
 
@@ -276,7 +282,7 @@ def test_draft_plan_is_marked_and_hidden_from_employees(personas, audit_setup):
 
 
 def test_revision_shows_the_reason_for_the_change(personas, audit_setup):
-    revision = services.audit_plan_revise(
+    revision = plan_services.audit_plan_revise(
         plan=audit_setup["plan"], by=personas.koordynator, reason="Zmiana terminu auditu PG.2"
     )
     url = reverse("audits:plan_pdf", args=[revision.pk])
@@ -310,7 +316,7 @@ def _queries(client, url: str) -> tuple[int, bytes]:
 def test_report_pdf_query_count_does_not_grow_with_findings(personas, audit_setup):
     audit = _start(audit_setup["audit"], personas.auditor)
     audit.team.set([personas.auditor2])
-    services.checklist_item_save(audit=audit, by=personas.auditor, question="Pytanie 1")
+    finding_services.checklist_item_save(audit=audit, by=personas.auditor, question="Pytanie 1")
     for number in range(1, 3):
         _add_finding(audit, personas.auditor, description=f"Ustalenie próbne {number}")
     client = client_for(personas.koordynator)
@@ -320,7 +326,9 @@ def test_report_pdf_query_count_does_not_grow_with_findings(personas, audit_setu
     small, _pdf = _queries(client, url)
     for number in range(3, 21):
         _add_finding(audit, personas.auditor, description=f"Ustalenie próbne {number}")
-        services.checklist_item_save(audit=audit, by=personas.auditor, question=f"Pytanie {number}")
+        finding_services.checklist_item_save(
+            audit=audit, by=personas.auditor, question=f"Pytanie {number}"
+        )
     large, pdf = _queries(client, url)
 
     assert "Ustalenie próbne 20" in pdf_text(pdf)

@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from audits import selectors
-from audits.coverage import UNCOVERED_SHOWN
 from audits.models import AuditPlan, PlannedAudit
+from audits.selectors import plans as plan_selectors
+from audits.selectors.coverage import UNCOVERED_SHOWN
 from audits.views.plans import PLAN_ENTRIES_PER_PAGE
 from processes.models import Process
 from tests.conftest import AUDIT_YEAR, client_for
@@ -135,7 +135,7 @@ def test_diff_names_added_removed_and_changed_entries(personas, own_process, oth
     )
     added = PlannedAuditFactory(plan=newer, processes=[other_process], planned_month=2)
 
-    diff = selectors.plan_diff(older, newer)
+    diff = plan_selectors.plan_diff(older, newer)
 
     assert diff["added"] == [added]
     assert diff["removed"] == [gone, withdrawn]
@@ -182,7 +182,7 @@ def test_diff_compares_each_field_and_an_empty_lead_on_both_sides_is_no_change(
     )
     team_new.team.set([personas.pelnomocnik, personas.auditor])
 
-    diff = selectors.plan_diff(older, newer)
+    diff = plan_selectors.plan_diff(older, newer)
 
     def label(name: str) -> str:
         return str(PlannedAudit._meta.get_field(name).verbose_name)
@@ -214,14 +214,14 @@ def test_diff_query_count_does_not_grow_with_the_plan(personas, own_process):
 
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:
-            selectors.plan_diff(older, newer)
+            plan_selectors.plan_diff(older, newer)
         return len(ctx.captured_queries)
 
     grow(2)
     small = count()
     grow(40)
     assert count() == small == 4  # the entries that can differ, their processes, units, teams
-    assert len(selectors.plan_diff(older, newer)["added"]) == 2
+    assert len(plan_selectors.plan_diff(older, newer)["added"]) == 2
 
 
 def test_create_audits_button_only_while_an_entry_lacks_its_audit(personas, own_process):
@@ -246,4 +246,4 @@ def test_an_audit_from_an_earlier_revision_counts_for_its_entry(personas, own_pr
     newer = _plan(personas, revision=2, status=AuditPlan.Status.APPROVED)
     PlannedAuditFactory(plan=newer, entry_key=entry.entry_key, processes=[own_process])
 
-    assert not selectors.plan_has_entries_without_audit(newer)
+    assert not plan_selectors.plan_has_entries_without_audit(newer)

@@ -6,8 +6,13 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from audits import selectors, services
 from audits.models import Audit, AuditorList, AuditPlan, Finding
+from audits.selectors import appointments as appointment_selectors
+from audits.selectors import plans as plan_selectors
+from audits.services import appointments as appointment_services
+from audits.services import audits as audit_services
+from audits.services import findings as finding_services
+from audits.services import plans as plan_services
 from tests.conftest import AUDIT_YEAR
 from tests.factories import ProcessFactory, UserFactory, appoint_auditors
 
@@ -18,20 +23,22 @@ TODAY = datetime.date(2026, 11, 27)
 
 
 def test_candidate_list_from_draft_to_appointment(personas):
-    auditor_list = services.auditor_list_create(year=AUDIT_YEAR, by=personas.koordynator)
-    services.auditor_candidate_add(
+    auditor_list = appointment_services.auditor_list_create(
+        year=AUDIT_YEAR, by=personas.koordynator
+    )
+    appointment_services.auditor_candidate_add(
         auditor_list=auditor_list,
         person=personas.auditor,
         by=personas.koordynator,
         qualification="Szkolenie ISO 9001 (Polskie Centrum Badań i Certyfikacji)",
         certificate_date=datetime.date(2025, 4, 3),
     )
-    assert not selectors.is_appointed_auditor(personas.auditor, AUDIT_YEAR)
-    auditor_list = services.auditor_list_submit(
+    assert not appointment_selectors.is_appointed_auditor(personas.auditor, AUDIT_YEAR)
+    auditor_list = appointment_services.auditor_list_submit(
         auditor_list=auditor_list, by=personas.koordynator, expected_version=auditor_list.version
     )
     with pytest.raises(PermissionDenied):  # only the Prezydent appoints
-        services.auditor_list_appoint(
+        appointment_services.auditor_list_appoint(
             auditor_list=auditor_list,
             by=personas.pelnomocnik,
             expected_version=auditor_list.version,
@@ -39,14 +46,14 @@ def test_candidate_list_from_draft_to_appointment(personas):
             ordinance_date=TODAY,
         )
     with pytest.raises(ValidationError):  # an ordinance needs its number
-        services.auditor_list_appoint(
+        appointment_services.auditor_list_appoint(
             auditor_list=auditor_list,
             by=personas.prezydent,
             expected_version=auditor_list.version,
             ordinance_number=" ",
             ordinance_date=TODAY,
         )
-    auditor_list = services.auditor_list_appoint(
+    auditor_list = appointment_services.auditor_list_appoint(
         auditor_list=auditor_list,
         by=personas.prezydent,
         expected_version=auditor_list.version,
@@ -56,11 +63,11 @@ def test_candidate_list_from_draft_to_appointment(personas):
     assert auditor_list.status == AuditorList.Status.APPOINTED
     assert auditor_list.appointed_by == personas.prezydent
     assert auditor_list.history.first().history_user == personas.prezydent
-    assert selectors.is_appointed_auditor(personas.auditor, AUDIT_YEAR)
-    assert not selectors.is_appointed_auditor(personas.auditor, AUDIT_YEAR + 1)
+    assert appointment_selectors.is_appointed_auditor(personas.auditor, AUDIT_YEAR)
+    assert not appointment_selectors.is_appointed_auditor(personas.auditor, AUDIT_YEAR + 1)
     # An appointed list is closed for changes.
     with pytest.raises(ValidationError):
-        services.auditor_candidate_add(
+        appointment_services.auditor_candidate_add(
             auditor_list=auditor_list,
             person=personas.auditor2,
             by=personas.koordynator,
@@ -72,35 +79,37 @@ def test_candidate_list_from_draft_to_appointment(personas):
 @pytest.mark.parametrize("name", ["pracownik", "auditor", "wlasciciel", "prezydent", "pelnomocnik"])
 def test_only_koordynator_prepares_candidate_lists(personas, name):
     with pytest.raises(PermissionDenied):
-        services.auditor_list_create(year=AUDIT_YEAR, by=personas[name])
+        appointment_services.auditor_list_create(year=AUDIT_YEAR, by=personas[name])
     assert not AuditorList.objects.exists()
 
 
 def test_carry_over_needs_every_candidate_reviewed_again(personas):
     appoint_auditors(AUDIT_YEAR - 1, personas.auditor, personas.auditor2)
-    new_list = services.auditor_list_carry_over(year=AUDIT_YEAR, by=personas.koordynator)
+    new_list = appointment_services.auditor_list_carry_over(
+        year=AUDIT_YEAR, by=personas.koordynator
+    )
     candidates = list(new_list.candidates.all())
     assert {c.person for c in candidates} == {personas.auditor, personas.auditor2}
     assert not any(c.reviewed for c in candidates)
     with pytest.raises(ValidationError) as exc:
-        services.auditor_list_submit(
+        appointment_services.auditor_list_submit(
             auditor_list=new_list, by=personas.koordynator, expected_version=new_list.version
         )
     assert str(personas.auditor) in exc.value.messages[0]  # names who is still to review
     for candidate in candidates:
-        services.auditor_candidate_update(
+        appointment_services.auditor_candidate_update(
             candidate=candidate,
             by=personas.koordynator,
             expected_version=candidate.version,
             certificate_date=datetime.date(2026, 2, 1),
         )
     new_list.refresh_from_db()
-    submitted = services.auditor_list_submit(
+    submitted = appointment_services.auditor_list_submit(
         auditor_list=new_list, by=personas.koordynator, expected_version=new_list.version
     )
     assert submitted.status == AuditorList.Status.SUBMITTED
     with pytest.raises(ValidationError):  # a list for that year exists now
-        services.auditor_list_carry_over(year=AUDIT_YEAR, by=personas.koordynator)
+        appointment_services.auditor_list_carry_over(year=AUDIT_YEAR, by=personas.koordynator)
 
 
 def test_mayor_returns_a_list_with_a_comment(personas):
@@ -108,13 +117,13 @@ def test_mayor_returns_a_list_with_a_comment(personas):
     auditor_list.status = AuditorList.Status.SUBMITTED
     auditor_list.save()
     with pytest.raises(ValidationError):
-        services.auditor_list_return(
+        appointment_services.auditor_list_return(
             auditor_list=auditor_list,
             by=personas.prezydent,
             expected_version=auditor_list.version,
             comment="",
         )
-    returned = services.auditor_list_return(
+    returned = appointment_services.auditor_list_return(
         auditor_list=auditor_list,
         by=personas.prezydent,
         expected_version=auditor_list.version,
@@ -130,11 +139,11 @@ def test_mayor_returns_a_list_with_a_comment(personas):
 @pytest.fixture
 def draft_plan(personas):
     appoint_auditors(AUDIT_YEAR, personas.auditor, personas.auditor2)
-    return services.audit_plan_create(year=AUDIT_YEAR, by=personas.koordynator)
+    return plan_services.audit_plan_create(year=AUDIT_YEAR, by=personas.koordynator)
 
 
 def _entry(plan, by, processes, lead, team=(), month=4):
-    return services.planned_audit_save(
+    return plan_services.planned_audit_save(
         plan=plan,
         by=by,
         processes=processes,
@@ -174,29 +183,29 @@ def test_auditor_cannot_audit_a_process_of_their_own_unit(personas, draft_plan):
 
 def test_plan_submit_approve_and_roles(personas, draft_plan, own_process):
     with pytest.raises(ValidationError):  # an empty plan is not submitted
-        services.audit_plan_submit(
+        plan_services.audit_plan_submit(
             plan=draft_plan, by=personas.koordynator, expected_version=draft_plan.version
         )
     _entry(draft_plan, personas.koordynator, [own_process], personas.auditor, [personas.auditor2])
     with pytest.raises(PermissionDenied):
-        services.audit_plan_submit(
+        plan_services.audit_plan_submit(
             plan=draft_plan, by=personas.pelnomocnik, expected_version=draft_plan.version
         )
-    plan = services.audit_plan_submit(
+    plan = plan_services.audit_plan_submit(
         plan=draft_plan, by=personas.koordynator, expected_version=draft_plan.version
     )
     with pytest.raises(ValidationError):  # a submitted plan is not edited
         _entry(plan, personas.koordynator, [own_process], personas.auditor2)
     for name in ("koordynator", "pelnomocnik", "kierownictwo"):
         with pytest.raises(PermissionDenied):
-            services.audit_plan_approve(
+            plan_services.audit_plan_approve(
                 plan=plan,
                 by=personas[name],
                 expected_version=plan.version,
                 ordinance_number="1/2026",
                 ordinance_date=TODAY,
             )
-    plan = services.audit_plan_approve(
+    plan = plan_services.audit_plan_approve(
         plan=plan,
         by=personas.prezydent,
         expected_version=plan.version,
@@ -206,7 +215,7 @@ def test_plan_submit_approve_and_roles(personas, draft_plan, own_process):
     assert plan.status == AuditPlan.Status.APPROVED
     assert plan.approved_by == personas.prezydent
     with pytest.raises(ValidationError):  # approving twice
-        services.audit_plan_approve(
+        plan_services.audit_plan_approve(
             plan=plan,
             by=personas.prezydent,
             expected_version=plan.version,
@@ -218,17 +227,17 @@ def test_plan_submit_approve_and_roles(personas, draft_plan, own_process):
 def test_a_plan_with_an_unappointed_lead_cannot_be_submitted(personas, draft_plan, own_process):
     entry = _entry(draft_plan, personas.koordynator, [own_process], None)
     with pytest.raises(ValidationError, match=own_process.code):
-        services.audit_plan_submit(
+        plan_services.audit_plan_submit(
             plan=draft_plan, by=personas.koordynator, expected_version=draft_plan.version
         )
     assert entry.lead_auditor is None
 
 
 def _approved(personas, plan):
-    plan = services.audit_plan_submit(
+    plan = plan_services.audit_plan_submit(
         plan=plan, by=personas.koordynator, expected_version=plan.version
     )
-    return services.audit_plan_approve(
+    return plan_services.audit_plan_approve(
         plan=plan,
         by=personas.prezydent,
         expected_version=plan.version,
@@ -245,14 +254,14 @@ def test_revision_after_approval_leaves_the_approved_revision_unchanged(
     with pytest.raises(ValidationError):  # no silent edit of an approved plan
         _entry(approved, personas.koordynator, [other_process], personas.auditor2)
     with pytest.raises(ValidationError):  # a revision needs its reason
-        services.audit_plan_revise(plan=approved, by=personas.koordynator, reason="")
-    revision = services.audit_plan_revise(
+        plan_services.audit_plan_revise(plan=approved, by=personas.koordynator, reason="")
+    revision = plan_services.audit_plan_revise(
         plan=approved, by=personas.koordynator, reason="Dodatkowy audit po skardze"
     )
     assert (revision.revision, revision.status) == (2, AuditPlan.Status.DRAFT)
     copied = revision.entries.get()
     assert copied.entry_key == first_entry.entry_key
-    services.planned_audit_save(
+    plan_services.planned_audit_save(
         plan=revision,
         by=personas.koordynator,
         entry=copied,
@@ -271,7 +280,7 @@ def test_revision_after_approval_leaves_the_approved_revision_unchanged(
     assert approved.status == AuditPlan.Status.APPROVED
     original = approved.entries.get()
     assert (original.planned_month, original.version) == (4, first_entry.version)
-    diff = selectors.plan_diff(approved, revision)
+    diff = plan_selectors.plan_diff(approved, revision)
     assert [e.processes.get() for e in diff["added"]] == [other_process]
     assert diff["removed"] == []
     assert [c["entry"].entry_key for c in diff["changed"]] == [first_entry.entry_key]
@@ -279,13 +288,13 @@ def test_revision_after_approval_leaves_the_approved_revision_unchanged(
     _approved(personas, revision)
     approved.refresh_from_db()
     assert approved.status == AuditPlan.Status.SUPERSEDED
-    assert selectors.approved_plan(AUDIT_YEAR).pk == revision.pk
-    assert approved in selectors.plans_visible(user=personas.pracownik)
+    assert plan_selectors.approved_plan(AUDIT_YEAR).pk == revision.pk
+    assert approved in plan_selectors.plans_visible(user=personas.pracownik)
 
 
 def test_draft_plans_are_hidden_from_employees(personas, draft_plan):
-    assert draft_plan not in selectors.plans_visible(user=personas.pracownik)
-    assert draft_plan in selectors.plans_visible(user=personas.prezydent)
+    assert draft_plan not in plan_selectors.plans_visible(user=personas.pracownik)
+    assert draft_plan in plan_selectors.plans_visible(user=personas.prezydent)
 
 
 # --- audits ---------------------------------------------------------------------------------
@@ -295,7 +304,7 @@ def test_draft_plans_are_hidden_from_employees(personas, draft_plan):
 def audit(personas, draft_plan, own_process):
     _entry(draft_plan, personas.koordynator, [own_process], personas.auditor, [personas.auditor2])
     plan = _approved(personas, draft_plan)
-    [audit] = services.audits_create_from_plan(plan=plan, by=personas.koordynator)
+    [audit] = audit_services.audits_create_from_plan(plan=plan, by=personas.koordynator)
     return audit
 
 
@@ -304,9 +313,9 @@ def test_audits_are_created_once_per_entry_with_numbers(personas, audit, own_pro
     assert list(audit.processes.all()) == [own_process]
     assert set(audit.team.all()) == {personas.auditor2}
     plan = audit.planned_entry.plan
-    assert services.audits_create_from_plan(plan=plan, by=personas.koordynator) == []
+    assert audit_services.audits_create_from_plan(plan=plan, by=personas.koordynator) == []
     with pytest.raises(PermissionDenied):
-        services.audits_create_from_plan(plan=plan, by=personas.auditor)
+        audit_services.audits_create_from_plan(plan=plan, by=personas.auditor)
 
 
 def _finding(audit, by, **fields):
@@ -319,7 +328,7 @@ def _finding(audit, by, **fields):
         "evidence": "Rejestr za 2026 r.",
     }
     data.update(fields)
-    return services.finding_add(audit=audit, by=by, **data)
+    return finding_services.finding_add(audit=audit, by=by, **data)
 
 
 def test_the_audit_lifecycle_with_each_step_refused_to_the_wrong_person(personas, audit):
@@ -327,11 +336,15 @@ def test_the_audit_lifecycle_with_each_step_refused_to_the_wrong_person(personas
         return Audit.objects.get(pk=audit.pk)
 
     with pytest.raises(PermissionDenied):  # only the lead auditor starts
-        services.audit_start(audit=fresh(), by=personas.auditor2, expected_version=fresh().version)
-    services.audit_start(audit=fresh(), by=personas.auditor, expected_version=fresh().version)
+        audit_services.audit_start(
+            audit=fresh(), by=personas.auditor2, expected_version=fresh().version
+        )
+    audit_services.audit_start(audit=fresh(), by=personas.auditor, expected_version=fresh().version)
     assert fresh().status == Audit.Status.IN_PROGRESS
     with pytest.raises(ValidationError):  # not twice
-        services.audit_start(audit=fresh(), by=personas.auditor, expected_version=fresh().version)
+        audit_services.audit_start(
+            audit=fresh(), by=personas.auditor, expected_version=fresh().version
+        )
 
     # Team members file findings; other auditors do not.
     _finding(fresh(), personas.auditor2)
@@ -349,10 +362,10 @@ def test_the_audit_lifecycle_with_each_step_refused_to_the_wrong_person(personas
     ]
 
     with pytest.raises(ValidationError):  # dates and conclusions first
-        services.audit_submit_report(
+        audit_services.audit_submit_report(
             audit=fresh(), by=personas.auditor, expected_version=fresh().version
         )
-    services.audit_update(
+    audit_services.audit_update(
         audit=fresh(),
         by=personas.auditor,
         expected_version=fresh().version,
@@ -360,31 +373,31 @@ def test_the_audit_lifecycle_with_each_step_refused_to_the_wrong_person(personas
         conclusions="Proces skuteczny z jedną niezgodnością.",
     )
     with pytest.raises(PermissionDenied):
-        services.audit_submit_report(
+        audit_services.audit_submit_report(
             audit=fresh(), by=personas.auditor2, expected_version=fresh().version
         )
-    services.audit_submit_report(
+    audit_services.audit_submit_report(
         audit=fresh(), by=personas.auditor, expected_version=fresh().version
     )
     # Frozen for the auditors now.
     with pytest.raises(PermissionDenied):
         _finding(fresh(), personas.auditor)
     with pytest.raises(PermissionDenied):
-        services.audit_update(
+        audit_services.audit_update(
             audit=fresh(), by=personas.auditor, expected_version=fresh().version, conclusions="x"
         )
 
     for name in ("auditor", "wlasciciel2", "koordynator"):
         with pytest.raises(PermissionDenied):
-            services.audit_acknowledge(
+            audit_services.audit_acknowledge(
                 audit=fresh(), by=personas[name], expected_version=fresh().version
             )
-    services.audit_acknowledge(
+    audit_services.audit_acknowledge(
         audit=fresh(), by=personas.wlasciciel, expected_version=fresh().version
     )
 
     with pytest.raises(PermissionDenied):
-        services.audit_evaluate(
+        audit_services.audit_evaluate(
             audit=fresh(),
             by=personas.pelnomocnik,
             expected_version=fresh().version,
@@ -392,7 +405,7 @@ def test_the_audit_lifecycle_with_each_step_refused_to_the_wrong_person(personas
             comment="",
         )
     with pytest.raises(ValidationError):  # a reserved assessment is explained
-        services.audit_evaluate(
+        audit_services.audit_evaluate(
             audit=fresh(),
             by=personas.koordynator,
             expected_version=fresh().version,
@@ -400,19 +413,23 @@ def test_the_audit_lifecycle_with_each_step_refused_to_the_wrong_person(personas
             comment=" ",
         )
     with pytest.raises(PermissionDenied):  # closing comes after the evaluation...
-        services.audit_close(audit=fresh(), by=personas.pracownik, expected_version=fresh().version)
+        audit_services.audit_close(
+            audit=fresh(), by=personas.pracownik, expected_version=fresh().version
+        )
     with pytest.raises(ValidationError):
-        services.audit_close(
+        audit_services.audit_close(
             audit=fresh(), by=personas.pelnomocnik, expected_version=fresh().version
         )
-    services.audit_evaluate(
+    audit_services.audit_evaluate(
         audit=fresh(),
         by=personas.koordynator,
         expected_version=fresh().version,
         assessment="remarks",
         comment="Uzupełnić dowody do ustalenia 2.",
     )
-    services.audit_close(audit=fresh(), by=personas.pelnomocnik, expected_version=fresh().version)
+    audit_services.audit_close(
+        audit=fresh(), by=personas.pelnomocnik, expected_version=fresh().version
+    )
     final = fresh()
     assert final.status == Audit.Status.CLOSED
     assert (final.acknowledged_by, final.evaluated_by) == (
@@ -426,32 +443,32 @@ def test_the_audit_lifecycle_with_each_step_refused_to_the_wrong_person(personas
 
 def test_a_stale_transition_is_refused(personas, audit):
     stale_version = audit.version
-    services.audit_update(
+    audit_services.audit_update(
         audit=audit, by=personas.auditor, expected_version=stale_version, evidence="A"
     )
     with pytest.raises(ValidationError):
-        services.audit_start(audit=audit, by=personas.auditor, expected_version=stale_version)
+        audit_services.audit_start(audit=audit, by=personas.auditor, expected_version=stale_version)
     assert Audit.objects.get(pk=audit.pk).status == Audit.Status.PLANNED
 
 
 def test_checklist_copied_from_the_previous_audit_with_answers_reset(personas, audit, own_process):
-    services.checklist_item_save(
+    finding_services.checklist_item_save(
         audit=audit,
         by=personas.auditor,
         question="Czy rejestr wniosków jest prowadzony?",
         requirement="8.5.2",
         answer="Tak, w EZD",
     )
-    services.audit_start(audit=audit, by=personas.auditor, expected_version=audit.version)
+    audit_services.audit_start(audit=audit, by=personas.auditor, expected_version=audit.version)
     # Next year's audit of the same process.
     appoint_auditors(AUDIT_YEAR + 1, personas.auditor, personas.auditor2)
-    plan = services.audit_plan_create(year=AUDIT_YEAR + 1, by=personas.koordynator)
+    plan = plan_services.audit_plan_create(year=AUDIT_YEAR + 1, by=personas.koordynator)
     _entry(plan, personas.koordynator, [own_process], personas.auditor2)
     plan = _approved(personas, plan)
-    [later] = services.audits_create_from_plan(plan=plan, by=personas.koordynator)
+    [later] = audit_services.audits_create_from_plan(plan=plan, by=personas.koordynator)
     with pytest.raises(PermissionDenied):  # not on this audit
-        services.checklist_copy_from_previous(audit=later, by=personas.auditor)
-    assert services.checklist_copy_from_previous(audit=later, by=personas.auditor2) == 1
+        finding_services.checklist_copy_from_previous(audit=later, by=personas.auditor)
+    assert finding_services.checklist_copy_from_previous(audit=later, by=personas.auditor2) == 1
     item = later.checklist.get()
     assert (item.question, item.requirement, item.answer) == (
         "Czy rejestr wniosków jest prowadzony?",
@@ -463,10 +480,10 @@ def test_checklist_copied_from_the_previous_audit_with_answers_reset(personas, a
 def test_finding_withdrawn_with_a_reason_stays_on_record(personas, audit):
     finding = _finding(audit, personas.auditor)
     with pytest.raises(ValidationError):
-        services.finding_withdraw(
+        finding_services.finding_withdraw(
             finding=finding, by=personas.auditor, expected_version=finding.version, reason=""
         )
-    services.finding_withdraw(
+    finding_services.finding_withdraw(
         finding=finding, by=personas.auditor, expected_version=finding.version, reason="Pomyłka"
     )
     finding.refresh_from_db()

@@ -2,15 +2,20 @@
 its day as an argument, as beat and ``send_reminders --date`` pass it)."""
 
 import datetime
+from functools import partial
 
 import pytest
 
 from audits.models import Audit, AuditorList, AuditPlan
-from audits.tasks import sweep_audit_programme, sweep_audit_reports_overdue, sweep_audits_upcoming
+from audits.tasks import ReminderKind as Kind
 from qms.models import Delivery
+from qms.tasks import sweep
 from tests.factories import appoint_auditors
 
-Kind = Delivery.Kind
+# The sweeps as the beat runs them: the one task, given the sweep's name.
+sweep_audit_programme = partial(sweep, "audit_programme")
+sweep_audit_reports_overdue = partial(sweep, "audit_reports_overdue")
+sweep_audits_upcoming = partial(sweep, "audits_upcoming")
 DAY = datetime.timedelta(days=1)
 
 

@@ -103,7 +103,7 @@ def test_the_reminder_run_refuses_a_database_that_is_not_a_throwaway_copy(base):
     completed = subprocess.run(
         [sys.executable, "-m", "bench.sweep", "--items", "1"],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": base, "DJANGO_SETTINGS_MODULE": "qms.settings.bench"},
+        env={**os.environ, "DATABASE_URL": base, "DJANGO_SETTINGS_MODULE": "config.settings.bench"},
         capture_output=True,
         text=True,
         timeout=120,

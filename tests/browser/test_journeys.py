@@ -139,7 +139,7 @@ def card_in_progress_audit(demo: None) -> tuple[int, str]:
     Playwright's event loop starts (ORM calls under that loop would open a connection of their
     own that outlives the test)."""
     from audits.models import Audit, Finding
-    from nonconformities import services as nc_services
+    from nonconformities.services import cards as nc_services
 
     audit = Audit.objects.filter(status=Audit.Status.IN_PROGRESS).first()
     assert audit is not None, "the demo has an audit in progress"

@@ -12,8 +12,9 @@ from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
-from nonconformities import services
 from nonconformities.models import CorrectiveAction, Evidence, Nonconformity
+from nonconformities.services import actions as action_services
+from nonconformities.services import cards as card_services
 from qms.services import ConcurrentEditError
 from tests.conftest import PERSONA_NAMES, Personas, client_for
 
@@ -61,7 +62,7 @@ def downloaded(response: HttpResponse) -> bytes:
 def planned(personas: Personas, card_setup) -> dict:
     """``card_setup`` with its actions planned by the process owner: the responsible person
     (``pracownik``) may now start and complete the action."""
-    card = services.card_plan_actions(
+    card = card_services.card_plan_actions(
         card=card_setup["card"], by=personas.wlasciciel, expected_version=card_setup["card"].version
     )
     assert card.status == Nonconformity.Status.PLANNED
@@ -69,7 +70,7 @@ def planned(personas: Personas, card_setup) -> dict:
 
 
 def complete(personas: Personas, action: CorrectiveAction, files, **kwargs) -> CorrectiveAction:
-    return services.action_complete(
+    return action_services.action_complete(
         action=action,
         by=personas.pracownik,
         expected_version=kwargs.pop("expected_version", action.version),
@@ -110,7 +111,7 @@ def assert_nothing_stored(planned: dict, media_root: Path) -> None:
 def test_a_valid_pdf_is_stored_under_media_root_with_the_completed_action(
     personas: Personas, planned: dict, media_root: Path
 ):
-    action = services.action_start(
+    action = action_services.action_start(
         action=planned["action"], by=personas.pracownik, expected_version=planned["action"].version
     )
     card = Nonconformity.objects.get(pk=planned["card"].pk)
@@ -210,7 +211,7 @@ def test_a_failure_after_the_files_were_taken_rolls_back_every_row(
     action meanwhile) after the evidence rows were written, none of them remains."""
     action = planned["action"]
     stale = action.version
-    services.action_update(
+    action_services.action_update(
         action=CorrectiveAction.objects.get(pk=action.pk),
         by=personas.wlasciciel,
         expected_version=stale,
@@ -234,7 +235,7 @@ def test_a_failure_after_the_files_were_taken_leaves_no_file(
 ):
     action = planned["action"]
     stale = action.version
-    services.action_update(
+    action_services.action_update(
         action=CorrectiveAction.objects.get(pk=action.pk),
         by=personas.wlasciciel,
         expected_version=stale,
@@ -280,7 +281,7 @@ def test_only_the_responsible_person_attaches_evidence(
     personas: Personas, planned: dict, media_root: Path
 ):
     with pytest.raises(PermissionDenied):
-        services.action_complete(
+        action_services.action_complete(
             action=planned["action"],
             by=personas.wlasciciel,
             expected_version=planned["action"].version,

@@ -12,8 +12,8 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from nonconformities import services
 from nonconformities.models import CardNumber, Nonconformity
+from nonconformities.services import cards as card_services
 from processes.models import Process
 from qms.models import User
 from tests.conftest import Personas
@@ -28,7 +28,7 @@ transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True
 
 
 def _raise(by: User, process: Process, text: str) -> Nonconformity:
-    return services.card_raise(
+    return card_services.card_raise(
         by=by,
         source=Nonconformity.Source.OWN_DETECTION,
         process=process,
@@ -111,7 +111,7 @@ def test_a_rolled_back_card_leaves_no_gap(personas: Personas, process):
 def test_each_year_starts_again_at_one(personas: Personas, process):
     _raise(personas.pelnomocnik, process, "Karta z 2031 r.")
 
-    next_year = services.card_raise(
+    next_year = card_services.card_raise(
         by=personas.pelnomocnik,
         source=Nonconformity.Source.COMPLAINT,
         process=process,

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from nonconformities import services
 from nonconformities.models import CorrectiveAction, Nonconformity
+from nonconformities.services import actions as action_services
+from nonconformities.services import cards as card_services
 from tests.conftest import PERSONA_NAMES, Personas, client_for
 from tests.factories import UserFactory
 from tests.qms.test_pdf import assert_no_trace_of_passwd, pdf_page_texts, pdf_text, squashed
@@ -66,7 +67,7 @@ def worked_card(personas: Personas, card_setup) -> Nonconformity:
     """``card_setup``'s card taken through the whole loop: 5 × why, a deadline extension, the
     action done with a note and an evidence file, and effectiveness verified by the
     Pełnomocnik."""
-    card = services.card_record_analysis(
+    card = card_services.card_record_analysis(
         card=fresh(card_setup["card"]),
         by=personas.wlasciciel,
         expected_version=card_setup["card"].version,
@@ -78,17 +79,17 @@ def worked_card(personas: Personas, card_setup) -> Nonconformity:
         similar="Możliwe w Wydziale Komunikacji; sprawdzić rejestr pojazdów.",
     )
     action = card_setup["action"]
-    action = services.action_extend_deadline(
+    action = action_services.action_extend_deadline(
         action=CorrectiveAction.objects.get(pk=action.pk),
         by=personas.wlasciciel,
         expected_version=action.version,
         new_deadline=action.deadline + datetime.timedelta(days=14),
         reason="Urlop osoby odpowiedzialnej",
     )
-    card = services.card_plan_actions(
+    card = card_services.card_plan_actions(
         card=card, by=personas.wlasciciel, expected_version=card.version
     )
-    services.action_complete(
+    action_services.action_complete(
         action=action,
         by=personas.pracownik,
         expected_version=action.version,
@@ -96,7 +97,7 @@ def worked_card(personas: Personas, card_setup) -> Nonconformity:
         files=[SimpleUploadedFile("protokół-wdrożenia.pdf", PDF)],
     )
     card = fresh(card)
-    return services.card_verify(
+    return card_services.card_verify(
         card=card,
         by=personas.pelnomocnik,
         expected_version=card.version,
@@ -176,7 +177,7 @@ def test_the_card_is_printed_in_the_sections_of_the_form(
 
 
 def test_a_card_from_a_complaint_shows_its_case_number(personas: Personas, own_process):
-    card = services.card_raise(
+    card = card_services.card_raise(
         by=personas.koordynator,
         source=Nonconformity.Source.COMPLAINT,
         process=own_process,
@@ -206,7 +207,7 @@ def test_a_card_from_a_complaint_shows_its_case_number(personas: Personas, own_p
 
 
 def test_markup_typed_into_the_card_stays_text(personas: Personas, card_setup):
-    card = services.card_raise(
+    card = card_services.card_raise(
         by=personas.koordynator,
         source=Nonconformity.Source.OWN_DETECTION,
         process=card_setup["card"].process,
@@ -215,7 +216,7 @@ def test_markup_typed_into_the_card_stays_text(personas: Personas, card_setup):
         evidence=HOSTILE,
         grade=Nonconformity.Grade.MINOR,
     )
-    card = services.card_record_analysis(
+    card = card_services.card_record_analysis(
         card=card,
         by=personas.wlasciciel,
         expected_version=card.version,
@@ -224,7 +225,7 @@ def test_markup_typed_into_the_card_stays_text(personas: Personas, card_setup):
         five_whys=[HOSTILE],
         similar=HOSTILE,
     )
-    services.action_add(
+    action_services.action_add(
         card=card,
         by=personas.wlasciciel,
         description=HOSTILE,
@@ -285,7 +286,7 @@ def test_query_count_does_not_grow_with_actions(personas: Personas, card_setup):
     first = card_setup["action"]
     # The one action already has an extension and, once done, evidence: every kind of related
     # row is there at the small size too, so only the numbers grow.
-    services.action_extend_deadline(
+    action_services.action_extend_deadline(
         action=CorrectiveAction.objects.get(pk=first.pk),
         by=personas.wlasciciel,
         expected_version=first.version,
@@ -297,14 +298,14 @@ def test_query_count_does_not_grow_with_actions(personas: Personas, card_setup):
 
     small, _pdf = _queries(client, card)
     for number in range(1, 15):
-        action = services.action_add(
+        action = action_services.action_add(
             card=fresh(card),
             by=personas.wlasciciel,
             description=f"Działanie próbne {number}",
             responsible=UserFactory(),
             deadline=timezone.localdate() + datetime.timedelta(days=30),
         )
-        services.action_extend_deadline(
+        action_services.action_extend_deadline(
             action=action,
             by=personas.wlasciciel,
             expected_version=action.version,
@@ -321,13 +322,13 @@ def test_query_count_does_not_grow_with_actions(personas: Personas, card_setup):
 
 
 def test_query_count_does_not_grow_with_evidence_files(personas: Personas, card_setup):
-    card = services.card_plan_actions(
+    card = card_services.card_plan_actions(
         card=fresh(card_setup["card"]),
         by=personas.wlasciciel,
         expected_version=card_setup["card"].version,
     )
     action = card_setup["action"]
-    services.action_complete(
+    action_services.action_complete(
         action=action,
         by=personas.pracownik,
         expected_version=action.version,
@@ -336,7 +337,7 @@ def test_query_count_does_not_grow_with_evidence_files(personas: Personas, card_
     )
     client = client_for(personas.pelnomocnik)
     client.get(pdf_url(card))
-    one_file_card = services.card_raise(
+    one_file_card = card_services.card_raise(
         by=personas.pelnomocnik,
         source=Nonconformity.Source.OWN_DETECTION,
         process=card.process,
@@ -345,23 +346,23 @@ def test_query_count_does_not_grow_with_evidence_files(personas: Personas, card_
         evidence="Rejestr",
         grade=Nonconformity.Grade.MINOR,
     )
-    one_file_card = services.card_record_analysis(
+    one_file_card = card_services.card_record_analysis(
         card=one_file_card,
         by=personas.wlasciciel,
         expected_version=one_file_card.version,
         root_cause="Przyczyna",
     )
-    other = services.action_add(
+    other = action_services.action_add(
         card=one_file_card,
         by=personas.wlasciciel,
         description="Jedno działanie",
         responsible=personas.pracownik,
         deadline=timezone.localdate() + datetime.timedelta(days=7),
     )
-    services.card_plan_actions(
+    card_services.card_plan_actions(
         card=one_file_card, by=personas.wlasciciel, expected_version=one_file_card.version
     )
-    services.action_complete(
+    action_services.action_complete(
         action=other,
         by=personas.pracownik,
         expected_version=other.version,

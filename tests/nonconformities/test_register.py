@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from nonconformities.filters import CardFilter
+from nonconformities.forms.register import CardFilter
 from nonconformities.models import CorrectiveAction, Nonconformity
-from nonconformities.selectors import cards_visible
+from nonconformities.selectors.register import register_cards
 from nonconformities.views.register import EXPORT_HEADERS
 from processes.models import Process
 from tests.conftest import PERSONA_NAMES, client_for
@@ -156,7 +156,7 @@ def test_each_filter_narrows_the_register(personas, register, other_process):
 def test_overdue_is_judged_against_the_day_given(personas, register):
     def overdue(today: datetime.date) -> set[str]:
         filterset = CardFilter(
-            {"overdue": "yes"}, queryset=cards_visible(user=personas.pelnomocnik), today=today
+            {"overdue": "yes"}, queryset=register_cards(user=personas.pelnomocnik, today=today)
         )
         assert filterset.is_valid()
         return {card.number for card in filterset.qs}

@@ -5,9 +5,11 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from nonconformities import selectors, services
 from nonconformities.models import CorrectiveAction, DeadlineExtension, Nonconformity
-from processes import services as process_services
+from nonconformities.selectors import cards as selectors
+from nonconformities.services import actions as action_services
+from nonconformities.services import cards as card_services
+from processes.services import register as process_services
 from qms.models import User
 from qms.services import ConcurrentEditError
 
@@ -20,7 +22,9 @@ def fresh(card: Nonconformity) -> Nonconformity:
 
 
 def _plan(card, by):
-    return services.card_plan_actions(card=fresh(card), by=by, expected_version=fresh(card).version)
+    return card_services.card_plan_actions(
+        card=fresh(card), by=by, expected_version=fresh(card).version
+    )
 
 
 def test_one_card_per_finding_numbered_for_the_year(personas, card_setup):
@@ -29,7 +33,7 @@ def test_one_card_per_finding_numbered_for_the_year(personas, card_setup):
     assert card.source == Nonconformity.Source.AUDIT_FINDING
     assert card.history.last().history_user == personas.auditor
     with pytest.raises(ValidationError):
-        services.card_raise(
+        card_services.card_raise(
             by=personas.auditor,
             source="audit",
             finding=card_setup["finding"],
@@ -57,7 +61,7 @@ def test_only_auditors_on_the_audit_raise_cards_from_its_findings(personas, audi
         created_by=personas.auditor,
     )
     with pytest.raises(PermissionDenied):
-        services.card_raise(
+        card_services.card_raise(
             by=personas[name],
             source="audit",
             finding=finding,
@@ -71,7 +75,7 @@ def test_only_auditors_on_the_audit_raise_cards_from_its_findings(personas, audi
 
 
 def test_owner_raises_for_own_process_only(personas, own_process, other_process):
-    card = services.card_raise(
+    card = card_services.card_raise(
         by=personas.wlasciciel,
         source="own",
         process=own_process,
@@ -82,7 +86,7 @@ def test_owner_raises_for_own_process_only(personas, own_process, other_process)
     )
     assert card.unit == own_process.owner_unit
     with pytest.raises(PermissionDenied):
-        services.card_raise(
+        card_services.card_raise(
             by=personas.wlasciciel,
             source="own",
             process=other_process,
@@ -91,7 +95,7 @@ def test_owner_raises_for_own_process_only(personas, own_process, other_process)
             evidence="x",
             grade="minor",
         )
-    complaint = services.card_raise(
+    complaint = card_services.card_raise(
         by=personas.pelnomocnik,
         source="complaint",
         process=other_process,
@@ -113,17 +117,19 @@ def test_full_cycle_with_verifier_not_implementer(personas, card_setup):
     assert fresh(card).status == S.PLANNED
 
     with pytest.raises(PermissionDenied):  # only the responsible person works the action
-        services.action_start(
+        action_services.action_start(
             action=action, by=personas.wlasciciel, expected_version=action.version
         )
-    services.action_start(action=action, by=personas.pracownik, expected_version=action.version)
+    action_services.action_start(
+        action=action, by=personas.pracownik, expected_version=action.version
+    )
     assert fresh(card).status == S.IN_PROGRESS
     action.refresh_from_db()
     with pytest.raises(ValidationError):  # evidence is required
-        services.action_complete(
+        action_services.action_complete(
             action=action, by=personas.pracownik, expected_version=action.version, note=" "
         )
-    services.action_complete(
+    action_services.action_complete(
         action=action,
         by=personas.pracownik,
         expected_version=action.version,
@@ -133,7 +139,7 @@ def test_full_cycle_with_verifier_not_implementer(personas, card_setup):
 
     # The implementer may not verify, even if they held the right role.
     with pytest.raises(PermissionDenied):
-        services.card_verify(
+        card_services.card_verify(
             card=fresh(card),
             by=personas.pracownik,
             expected_version=fresh(card).version,
@@ -141,7 +147,7 @@ def test_full_cycle_with_verifier_not_implementer(personas, card_setup):
             note="ok",
         )
     with pytest.raises(PermissionDenied):  # owner is not a verifier
-        services.card_verify(
+        card_services.card_verify(
             card=fresh(card),
             by=personas.wlasciciel,
             expected_version=fresh(card).version,
@@ -149,7 +155,7 @@ def test_full_cycle_with_verifier_not_implementer(personas, card_setup):
             note="ok",
         )
     with pytest.raises(PermissionDenied):  # auditor of another process
-        services.card_verify(
+        card_services.card_verify(
             card=fresh(card),
             by=personas.auditor2,
             expected_version=fresh(card).version,
@@ -157,7 +163,7 @@ def test_full_cycle_with_verifier_not_implementer(personas, card_setup):
             note="ok",
         )
     # Not effective: reopened for a new round of actions.
-    services.card_verify(
+    card_services.card_verify(
         card=fresh(card),
         by=personas.pelnomocnik,
         expected_version=fresh(card).version,
@@ -167,7 +173,7 @@ def test_full_cycle_with_verifier_not_implementer(personas, card_setup):
     assert (fresh(card).status, fresh(card).round) == (S.REOPENED, 2)
     with pytest.raises(ValidationError):  # the new round needs its own actions
         _plan(card, personas.wlasciciel)
-    second = services.action_add(
+    second = action_services.action_add(
         card=fresh(card),
         by=personas.wlasciciel,
         description="Szkolenie pracowników WSO",
@@ -176,7 +182,7 @@ def test_full_cycle_with_verifier_not_implementer(personas, card_setup):
     )
     assert second.round == 2
     _plan(card, personas.wlasciciel)
-    services.action_complete(
+    action_services.action_complete(
         action=second,
         by=personas.wlasciciel2,
         expected_version=second.version,
@@ -186,7 +192,7 @@ def test_full_cycle_with_verifier_not_implementer(personas, card_setup):
     from tests.factories import appoint_auditors
 
     appoint_auditors(TODAY.year, personas.auditor)
-    services.card_verify(
+    card_services.card_verify(
         card=fresh(card),
         by=personas.auditor,
         expected_version=fresh(card).version,
@@ -208,7 +214,7 @@ def test_deadline_extension_needs_a_reason_and_is_kept(personas, card_setup):
     action = card_setup["action"]
     old = action.deadline
     with pytest.raises(ValidationError):
-        services.action_extend_deadline(
+        action_services.action_extend_deadline(
             action=action,
             by=personas.wlasciciel,
             expected_version=action.version,
@@ -216,7 +222,7 @@ def test_deadline_extension_needs_a_reason_and_is_kept(personas, card_setup):
             reason="",
         )
     with pytest.raises(ValidationError):  # earlier is not an extension
-        services.action_extend_deadline(
+        action_services.action_extend_deadline(
             action=action,
             by=personas.wlasciciel,
             expected_version=action.version,
@@ -224,14 +230,14 @@ def test_deadline_extension_needs_a_reason_and_is_kept(personas, card_setup):
             reason="x",
         )
     with pytest.raises(PermissionDenied):
-        services.action_extend_deadline(
+        action_services.action_extend_deadline(
             action=action,
             by=personas.pracownik,
             expected_version=action.version,
             new_deadline=old + datetime.timedelta(days=5),
             reason="Urlop",
         )
-    services.action_extend_deadline(
+    action_services.action_extend_deadline(
         action=action,
         by=personas.wlasciciel,
         expected_version=action.version,
@@ -248,11 +254,11 @@ def test_deadline_extension_needs_a_reason_and_is_kept(personas, card_setup):
 def test_concurrent_edits_of_a_card_are_refused(personas, card_setup):
     card = card_setup["card"]
     opened = fresh(card).version
-    services.card_record_analysis(
+    card_services.card_record_analysis(
         card=fresh(card), by=personas.wlasciciel, expected_version=opened, root_cause="Przyczyna A"
     )
     with pytest.raises(ConcurrentEditError) as exc:
-        services.card_record_analysis(
+        card_services.card_record_analysis(
             card=fresh(card),
             by=personas.pelnomocnik,
             expected_version=opened,
@@ -265,7 +271,7 @@ def test_concurrent_edits_of_a_card_are_refused(personas, card_setup):
 def test_concurrent_edits_of_an_action_are_refused(personas, card_setup):
     action = card_setup["action"]
     opened = action.version
-    services.action_update(
+    action_services.action_update(
         action=action,
         by=personas.wlasciciel,
         expected_version=opened,
@@ -274,7 +280,7 @@ def test_concurrent_edits_of_an_action_are_refused(personas, card_setup):
     )
     stale = CorrectiveAction.objects.get(pk=action.pk)
     with pytest.raises(ConcurrentEditError):
-        services.action_update(
+        action_services.action_update(
             action=stale,
             by=personas.pelnomocnik,
             expected_version=opened,
@@ -287,20 +293,20 @@ def test_concurrent_edits_of_an_action_are_refused(personas, card_setup):
 def test_cancel_keeps_the_card_with_its_reason(personas, card_setup):
     card = card_setup["card"]
     with pytest.raises(PermissionDenied):
-        services.card_cancel(
+        card_services.card_cancel(
             card=fresh(card),
             by=personas.wlasciciel,
             expected_version=fresh(card).version,
             reason="x",
         )
     with pytest.raises(ValidationError):
-        services.card_cancel(
+        card_services.card_cancel(
             card=fresh(card),
             by=personas.pelnomocnik,
             expected_version=fresh(card).version,
             reason=" ",
         )
-    services.card_cancel(
+    card_services.card_cancel(
         card=fresh(card),
         by=personas.pelnomocnik,
         expected_version=fresh(card).version,
@@ -313,7 +319,7 @@ def test_cancel_keeps_the_card_with_its_reason(personas, card_setup):
         == CorrectiveAction.Status.CANCELLED
     )
     with pytest.raises(ValidationError):  # nothing more happens to a cancelled card
-        services.card_cancel(
+        card_services.card_cancel(
             card=cancelled, by=personas.pelnomocnik, expected_version=cancelled.version, reason="x"
         )
 
@@ -332,10 +338,10 @@ def test_access_follows_process_ownership(personas, card_setup):
     assert card in selectors.cards_visible(user=new_owner)
     assert card not in selectors.cards_visible(user=old_owner)
     with pytest.raises(PermissionDenied):
-        services.card_record_analysis(
+        card_services.card_record_analysis(
             card=fresh(card), by=old_owner, expected_version=fresh(card).version, similar="x"
         )
-    services.card_record_analysis(
+    card_services.card_record_analysis(
         card=fresh(card),
         by=new_owner,
         expected_version=fresh(card).version,
@@ -346,21 +352,21 @@ def test_access_follows_process_ownership(personas, card_setup):
 def test_actions_need_future_deadlines_and_open_states(personas, card_setup):
     card = card_setup["card"]
     with pytest.raises(ValidationError):
-        services.action_add(
+        action_services.action_add(
             card=fresh(card),
             by=personas.wlasciciel,
             description="x",
             responsible=personas.pracownik,
             deadline=TODAY - datetime.timedelta(days=1),
         )
-    services.card_cancel(
+    card_services.card_cancel(
         card=fresh(card),
         by=personas.koordynator,
         expected_version=fresh(card).version,
         reason="Pomyłka",
     )
     with pytest.raises(PermissionDenied):  # a cancelled card is not worked any more
-        services.action_add(
+        action_services.action_add(
             card=fresh(card),
             by=personas.wlasciciel,
             description="x",

@@ -1,14 +1,18 @@
 """Reminder sweeps of nonconformity cards, run day by day around an action's deadline."""
 
 import datetime
+from functools import partial
 
 import pytest
 
 from nonconformities.models import CorrectiveAction, Nonconformity
-from nonconformities.tasks import sweep_corrective_actions, sweep_verifications
+from nonconformities.tasks import ReminderKind as Kind
 from qms.models import Delivery
+from qms.tasks import sweep
 
-Kind = Delivery.Kind
+# The sweeps as the beat runs them: the one task, given the sweep's name.
+sweep_corrective_actions = partial(sweep, "corrective_actions")
+sweep_verifications = partial(sweep, "verifications")
 DAY = datetime.timedelta(days=1)
 
 

@@ -85,8 +85,8 @@ def test_refused_post_changes_nothing(personas, card_setup):
 def test_the_whole_way_through_the_forms(personas, audit_setup, settings, tmp_path):
     """Auditor raises a card from a finding, the owner records correction, root cause and two
     actions, responsible persons complete them with evidence, the Pełnomocnik verifies."""
-    from audits import services as audit_services
     from audits.models import Audit
+    from audits.services import findings as audit_services
 
     settings.MEDIA_ROOT = tmp_path
     audit = audit_setup["audit"]
@@ -226,7 +226,7 @@ def test_card_detail_query_count_does_not_grow_with_actions(personas, card_setup
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from nonconformities import services
+    from nonconformities.services import actions as action_services
 
     card = card_setup["card"]
     client = client_for(personas.wlasciciel)
@@ -239,7 +239,7 @@ def test_card_detail_query_count_does_not_grow_with_actions(personas, card_setup
 
     small = count()
     for i in range(15):
-        services.action_add(
+        action_services.action_add(
             card=Nonconformity.objects.get(pk=card.pk),
             by=personas.wlasciciel,
             description=f"Działanie {i}",

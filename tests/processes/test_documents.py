@@ -12,8 +12,8 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import escape
 
-from processes import services
 from processes.models import GoverningDocument, Process
+from processes.services import documents as services
 from qms.uploads import document_upload_to, safe_filename
 from tests.conftest import Personas
 from tests.factories import DocumentFactory

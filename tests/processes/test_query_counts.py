@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from processes import services
+from processes.services import register as services
 from tests.conftest import client_for
 from tests.factories import DocumentFactory, ProcessFactory
 

@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from processes import services
 from processes.models import Process
 from processes.selectors import process_can_edit_description
+from processes.services import register as services
 from qms.services import ConcurrentEditError
 from tests.factories import ProcessFactory
 

@@ -5,8 +5,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from processes import services
 from processes.models import Process
+from processes.services import register as services
 from tests.conftest import PERSONA_NAMES, client_for
 
 KEEPERS = {"koordynator", "pelnomocnik"}
@@ -241,7 +241,7 @@ def test_list_is_paginated(personas):
 
 
 def test_detail_shows_history_with_the_acting_user(personas, own_process):
-    from processes import services
+    from processes.services import register as services
 
     services.process_update_description(
         process=own_process,

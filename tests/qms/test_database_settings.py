@@ -1,4 +1,4 @@
-"""Connection settings shared by every environment (qms.settings.base.tuned)."""
+"""Connection settings shared by every environment (config.settings.base.tuned)."""
 
 from django.db import connection
 

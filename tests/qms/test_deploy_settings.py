@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 PROD_ENV = {
-    "DJANGO_SETTINGS_MODULE": "qms.settings.prod",
+    "DJANGO_SETTINGS_MODULE": "config.settings.prod",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "szj.um.lublin.example",
     "DATABASE_URL": "postgres://szj:haslo@127.0.0.1:5432/szj",
@@ -44,7 +44,7 @@ def test_prod_refuses_to_start_without_a_secret_key():
 
 
 def test_wsgi_and_celery_default_to_production_settings():
-    # gunicorn imports qms.wsgi through the qms package (which imports the Celery app): neither
+    # gunicorn imports config.wsgi through the qms package (which imports the Celery app): neither
     # may fall back to the development settings with their public key and DEBUG on.
     env = {k: v for k, v in PROD_ENV.items() if k != "DJANGO_SETTINGS_MODULE"}
     clean = {k: v for k, v in os.environ.items() if k not in PROD_ENV and k != "DEBUG"}
@@ -52,7 +52,7 @@ def test_wsgi_and_celery_default_to_production_settings():
         [
             sys.executable,
             "-c",
-            "import qms.wsgi; from django.conf import settings; "
+            "import config.wsgi; from django.conf import settings; "
             "print(settings.SETTINGS_MODULE, settings.DEBUG)",
         ],
         cwd=ROOT,
@@ -62,4 +62,4 @@ def test_wsgi_and_celery_default_to_production_settings():
         timeout=120,
         check=False,
     )
-    assert result.stdout.split() == ["qms.settings.prod", "False"], result.stderr
+    assert result.stdout.split() == ["config.settings.prod", "False"], result.stderr

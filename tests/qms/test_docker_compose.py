@@ -16,7 +16,7 @@ from django.urls import resolve
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = BASE_DIR / "docker-compose.yml"
-SETTINGS_DIR = BASE_DIR / "qms" / "settings"
+SETTINGS_DIR = BASE_DIR / "config" / "settings"
 
 SERVICES = {"web", "worker", "beat", "db", "redis", "mail"}
 APP_SERVICES = ("web", "worker", "beat")
@@ -165,7 +165,7 @@ def test_dockerfile_default_command_serves_the_wsgi_application() -> None:
     cmd = json.loads(dockerfile_instruction("CMD"))
     assert cmd[0] == "gunicorn"
     targets = [arg for arg in cmd if re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", arg)]
-    assert targets == ["qms.wsgi:application"]
+    assert targets == ["config.wsgi:application"]
     assert_wsgi_target_exists(targets[0])
     assert option(cmd, "--bind", "-b").endswith(":8000")
 
@@ -190,7 +190,7 @@ def test_web_migrates_before_gunicorn_serves_the_wsgi_application(
     assert manage[1:3] == ["manage.py", "migrate"]
     assert "--noinput" in manage
     assert_wsgi_target_exists(gunicorn[1])
-    assert gunicorn[1] == "qms.wsgi:application"
+    assert gunicorn[1] == "config.wsgi:application"
 
 
 @pytest.mark.parametrize(("name", "subcommand"), [("worker", "worker"), ("beat", "beat")])

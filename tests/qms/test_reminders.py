@@ -10,11 +10,11 @@ from django.core import mail
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audits.tasks import ReminderKind as Kind
 from qms import reminders
 from qms.models import Delivery, Notification, ReminderSettings
 from qms.reminders import Due
 
-Kind = Delivery.Kind
 State = Delivery.State
 
 

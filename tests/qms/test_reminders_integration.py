@@ -26,11 +26,10 @@ from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 from django.utils import timezone
 
-from nonconformities.tasks import sweep_corrective_actions, sweep_verifications
+from config.celery import app as qms_app
 from qms import reminders
-from qms.celery import app as qms_app
 from qms.models import Delivery, Notification
-from qms.tasks import send_delivery
+from qms.tasks import send_delivery, sweep
 from tests.conftest import client_for
 
 State = Delivery.State
@@ -134,7 +133,7 @@ def _marker(person, record) -> Delivery:
     so once its e-mail has arrived, every task queued before it has run."""
     occasion = f"marker-{uuid.uuid4().hex[:8]}"
     due = reminders.Due(
-        kind=Delivery.Kind.VERIFICATION_DUE,
+        kind="verification_due",
         record=record,
         recipient=person,
         occasion=occasion,
@@ -157,7 +156,7 @@ def test_a_sweep_through_redis_and_a_worker_emails_each_reminder_exactly_once(
 ):
     action = card_setup["action"]
     late = (action.deadline + 14 * DAY).isoformat()  # escalated: three people
-    sweep_corrective_actions.delay(late)
+    sweep.delay("corrective_actions", late)
     _wait_for(lambda: len(inbox.messages) == 3)
     _wait_for(lambda: set(Delivery.objects.values_list("state", flat=True)) == {State.SENT})
 
@@ -171,7 +170,7 @@ def test_a_sweep_through_redis_and_a_worker_emails_each_reminder_exactly_once(
     assert Notification.objects.filter(recipient=personas.wlasciciel).count() == 1
 
     # The same sweep again, and every row queued twice more: nothing is sent again.
-    sweep_corrective_actions.delay(late)
+    sweep.delay("corrective_actions", late)
     for delivery in Delivery.objects.all():
         send_delivery.delay(delivery.pk)
         send_delivery.delay(delivery.pk)
@@ -197,7 +196,7 @@ def test_a_reminder_claimed_by_a_killed_worker_is_sent_once_by_the_next_sweep(
         state=State.SENDING, claimed_at=stale, attempts=1
     )
 
-    sweep_verifications.delay(timezone.localdate().isoformat())
+    sweep.delay("verifications", timezone.localdate().isoformat())
     send_delivery.delay(delivery.pk)  # the lost message redelivered as well
     _wait_for(lambda: Delivery.objects.get(pk=delivery.pk).state == State.SENT)
     _drain(inbox, personas.pelnomocnik, card)
@@ -213,7 +212,7 @@ def test_with_redis_down_pages_answer_and_the_next_sweep_catches_up(
     reminders.deliveries_create(
         [
             reminders.Due(
-                kind=Delivery.Kind.VERIFICATION_DUE,
+                kind="verification_due",
                 record=card,
                 recipient=personas.wlasciciel,
                 occasion="round-1",
@@ -242,7 +241,7 @@ def test_with_redis_down_pages_answer_and_the_next_sweep_catches_up(
     app = _app(REDIS_DB_URL, queue)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-            sweep_corrective_actions.delay(timezone.localdate().isoformat())
+            sweep.delay("corrective_actions", timezone.localdate().isoformat())
             _wait_for(lambda: len(inbox.messages) == 1)
             _drain(inbox, personas.pelnomocnik, card)
     finally:
@@ -264,7 +263,7 @@ def test_send_reminders_without_the_broker_sends_each_row_once_from_two_threads(
     reminders.deliveries_create(
         [
             reminders.Due(
-                kind=Delivery.Kind.VERIFICATION_DUE,
+                kind="verification_due",
                 record=card,
                 recipient=person,
                 occasion=f"round-{n}",

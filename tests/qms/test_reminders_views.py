@@ -18,7 +18,7 @@ State = Delivery.State
 
 def _remind(person, record, occasion: str, text: str = "Audyt A/2027/01 za 7 dni") -> Delivery:
     due = Due(
-        kind=Delivery.Kind.AUDIT_UPCOMING,
+        kind="audit_upcoming",
         record=record,
         recipient=person,
         occasion=occasion,

@@ -270,8 +270,8 @@ def test_versions_page_query_count_does_not_grow(personas):
 def test_demo_registers_are_seeded_once(settings):
     from django.core.management import call_command
 
+    from demo.reviews_registers import seed_registers
     from qms.models import User
-    from reviews.demo_registers import seed_registers
     from reviews.models import (
         ContextIssue,
         Feedback,

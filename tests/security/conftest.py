@@ -65,7 +65,7 @@ def world(personas: Personas, card_setup: dict, own_process, other_process, medi
     w["notification"] = Notification.objects.create(recipient=p.wlasciciel, text="Przypomnienie")
     w["other_notification"] = Notification.objects.create(recipient=p.wlasciciel2, text="Inne")
     w["delivery"] = Delivery.objects.create(
-        kind=Delivery.Kind.ACTION_OVERDUE,
+        kind="action_overdue",
         record_type="nonconformities.correctiveaction",
         record_id=w["action"].pk,
         record_label="Działanie",

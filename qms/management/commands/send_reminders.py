@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qms import reminders
-from qms.models import Delivery, User
+from qms.models import Delivery, User, reminder_kind_label
 
 
 def _person(user: User) -> str:
@@ -103,7 +103,7 @@ class Command(BaseCommand):
     def _line(
         self, label: str, recipient: User, kind: str, record: str, occasion: str, error: str = ""
     ) -> None:
-        kind_label = Delivery.Kind(kind).label
+        kind_label = reminder_kind_label(kind)
         text = f"{label}: {_person(recipient)} · {kind_label} · {record} · {occasion}"
         if error:
             text += f" — {error}"

@@ -1,0 +1,1 @@
+"""Forms of nonconformity cards, one module per part (cards, actions, register: its filters)."""
