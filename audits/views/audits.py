@@ -26,6 +26,7 @@ from audits.services import audits as services
 from processes.models import Process
 from qms import registry
 from qms.forms import ConfirmForm
+from qms.history import history_rows
 from qms.pdf import field_labels, pdf_response, render_pdf
 from qms.web import filtered, form_step, paginate, service_data
 
@@ -84,7 +85,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "relations": audit_relations(request.user, audit),
             "findings": [f for f in audit.findings.all() if not f.withdrawn],
             "withdrawn_findings": [f for f in audit.findings.all() if f.withdrawn],
-            "history": audit.history.select_related("history_user").order_by("-history_date")[:50],
+            "history": history_rows(audit, limit=50, changes=False),
             **registry.panels_context(AUDIT_DETAIL_PANELS, request, audit),
         },
     )

@@ -27,6 +27,7 @@ from nonconformities.selectors.cards import can_manage_card, can_raise_card, can
 from nonconformities.services import cards as services
 from processes.models import Process
 from qms.forms import ConfirmForm
+from qms.history import history_rows
 from qms.pdf import field_labels, pdf_response, render_pdf
 from qms.web import form_step, service_data
 
@@ -114,8 +115,7 @@ def _card_actions(user, card: Nonconformity) -> dict[str, bool]:
 @require_GET
 def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
     card = card_get(user=request.user, pk=pk)
-    # The rows show the status after each change, which qms.history.history_rows does not give.
-    history = card.history.select_related("history_user").order_by("-history_date")[:100]
+    history = history_rows(card, changes=False)
     actions = list(card.actions.all())
     return render(
         request,
