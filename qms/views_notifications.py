@@ -2,11 +2,9 @@
 that could not be e-mailed. Thin views over ``qms.reminders``."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qms import reminders
 from qms.forms import StyledForm
 from qms.models import Delivery
+from qms.web import form_step, paginate
 
 
 class ReminderSettingsForm(StyledForm):
@@ -45,7 +44,7 @@ def _back(request: HttpRequest, default: str) -> str:
 def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     rows = reminders.notifications_for(user=request.user, unread_only=unread_only)
-    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)[0]
     return render(
         request,
         "qms/notifications.html",
@@ -82,25 +81,26 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     current = reminders.reminder_settings_for(request.user)
     # Not ``request.POST or None``: an unticked box sends nothing, and that is a choice too.
     data = request.POST if request.method == "POST" else None
-    form = ReminderSettingsForm(data, initial={"daily_digest": current.daily_digest})
-    if request.method == "POST" and form.is_valid():
-        reminders.reminder_settings_update(
+    return form_step(
+        request,
+        ReminderSettingsForm(data, initial={"daily_digest": current.daily_digest}),
+        template="qms/notifications_settings.html",
+        run=lambda form: reminders.reminder_settings_update(
             user=request.user, daily_digest=form.cleaned_data["daily_digest"]
-        )
-        messages.success(request, _("Your reminder settings are saved."))
-        return redirect("notification_settings")
-    return render(request, "qms/notifications_settings.html", {"form": form})
+        ),
+        done=_("Your reminder settings are saved."),
+        next_url="notification_settings",
+    )
 
 
 @login_required
 @require_GET
 def delivery_failures(request: HttpRequest) -> HttpResponse:
-    rows = reminders.failed_deliveries(user=request.user)
-    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = paginate(request, reminders.failed_deliveries(user=request.user))
     return render(
         request,
         "qms/notifications_failures.html",
-        {"page": page, "deliveries": page.object_list, "query": ""},
+        {"page": page, "deliveries": page.object_list, "query": query},
     )
 
 
