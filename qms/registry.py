@@ -125,14 +125,9 @@ def panels_context(page: str, request: HttpRequest, obj: Any) -> dict[str, Any]:
 # --- hooks: a lower layer asks, a higher one answers ----------------------------------------
 
 
+# A hook's name is the asking app's label and the question, e.g.
+# "audits.open_nonconformities_by_process"; the asking app documents it beside its call.
 _hooks: dict[str, list[Callable[..., Any]]] = defaultdict(list)
-_hook_names: set[str] = set()
-
-
-def declare_hook(name: str) -> str:
-    """A hosting app names a question it will ask (documented beside the call)."""
-    _hook_names.add(name)
-    return name
 
 
 def register_hook(name: str, function: Callable[..., Any]) -> None:

@@ -85,8 +85,7 @@ class SweepEntry:
 
 
 # name → the sweep. Filled by ``@sweep`` in the apps' tasks.py (imported by their ready()).
-SWEEPS: dict[str, Sweep] = {}
-_SCHEDULE: dict[str, SweepEntry] = {}
+_SWEEPS: dict[str, SweepEntry] = {}
 
 
 def sweep(name: str, *, hour: int = 6, minute: int = 0) -> Callable[[Sweep], Sweep]:
@@ -94,19 +93,16 @@ def sweep(name: str, *, hour: int = 6, minute: int = 0) -> Callable[[Sweep], Swe
     daily at ``hour:minute`` through the one task ``qms.tasks.sweep`` (``beat_schedule``)."""
 
     def register(function: Sweep) -> Sweep:
-        SWEEPS[name] = function
-        _SCHEDULE[name] = SweepEntry(function, hour, minute)
+        _SWEEPS[name] = SweepEntry(function, hour, minute)
         return function
 
     return register
 
 
 def load_sweeps() -> dict[str, Sweep]:
-    """Every app's sweeps (importing ``<app>.tasks`` registers them; the apps' ready() does)."""
-    from django.utils.module_loading import autodiscover_modules
-
-    autodiscover_modules("tasks")
-    return SWEEPS
+    """Every app's sweeps, by name (each app's ready() imports its tasks.py, which registers
+    them)."""
+    return {name: entry.function for name, entry in _SWEEPS.items()}
 
 
 def beat_schedule() -> dict[str, dict]:
@@ -121,7 +117,7 @@ def beat_schedule() -> dict[str, dict]:
             "schedule": crontab(hour=entry.hour, minute=entry.minute),
             "args": (name,),
         }
-        for name, entry in sorted(_SCHEDULE.items())
+        for name, entry in sorted(_SWEEPS.items())
     }
 
 

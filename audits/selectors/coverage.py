@@ -31,7 +31,7 @@ from qms import registry
 # app that keeps the cards answers. Each function registered for this hook is called as
 # ``fn(year=year)`` and returns {process id: open cards raised up to ``year``}; the coverage
 # table adds up the answers (none registered: no open cards).
-OPEN_NONCONFORMITIES = registry.declare_hook("audits.open_nonconformities_by_process")
+OPEN_NONCONFORMITIES = "audits.open_nonconformities_by_process"
 
 YEARS_SHOWN = 5
 # ISO 9001 has no fixed cycle; the city hall's practice (and certification bodies' expectation)
